@@ -79,3 +79,11 @@ def demo(session: nox.Session) -> None:
     """Render the default answers into build/demo and print a summary of the tree."""
     install(session, "template")
     session.run("python", "scripts/demo.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: numbers written to build/bench/report.json and docs/performance.md."""
+    install(session, "test")
+    env = tools_env(session)
+    session.run("python", "-m", "bench.run", env=env)
