@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,8 +51,7 @@ TEMPLATE_CHANGE = "improved by the template in 2.0.0"
 USER_CHANGE = "changed by the project"
 SCENARIO_ANSWERS = {RENAMED_FROM: "Zoë O'Brien: platform lead", RETIRED: True}
 
-CONFLICT_START = "<<<<<<< before updating"
-CONFLICT_LINES = ("<<<<<<< ", "=======", ">>>>>>> ")
+CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ")  # at the start of a line; "=======" alone can be markdown
 COMMENT_BY_SUFFIX = {
     ".md": "<!-- {} -->",
     ".astro": "<!-- {} -->",
@@ -256,7 +256,7 @@ def choose_edits(root: Path, tree: Path, owned_by_project: Callable[[str], bool]
                 edits.append(Edit(role, rel, "merge", *found))
                 break
     missing = BASE_ROLES - {e.role for e in edits}
-    assert not missing, f"the base project no longer has a file for: {sorted(missing)}"
+    assert not missing, f"no rendered file fits these roles (see ROLES): {sorted(missing)}"
     return edits
 
 
@@ -322,10 +322,14 @@ def tree_differences(
 
 
 def conflict_files(root: Path) -> list[str]:
+    """Files with a conflict marker line (the markers quoted inside a line are documentation)."""
     return sorted(
         str(rel)
         for rel in project_files(root)
-        if CONFLICT_START in (root / rel).read_text(encoding="utf-8", errors="replace")
+        if any(
+            line.startswith(CONFLICT_MARKERS)
+            for line in (root / rel).read_text(encoding="utf-8", errors="replace").splitlines()
+        )
     )
 
 
@@ -496,7 +500,7 @@ def test_edits_far_from_template_changes_survive(edited: Path, scenario: Scenari
         text = (edited / edit.rel).read_text()
         assert edit.edited_line in text.splitlines(), f"{edit.role} ({edit.rel}) lost the project's change"
         assert TEMPLATE_CHANGE in text, f"{edit.role} ({edit.rel}) did not get the template's change"
-        assert CONFLICT_START not in text
+        assert not any(line.startswith(CONFLICT_MARKERS) for line in text.splitlines())
 
 
 def test_edits_next_to_template_changes_become_conflicts(edited: Path, scenario: Scenario):
@@ -529,15 +533,17 @@ def test_everything_the_project_did_not_touch_equals_a_fresh_render(
 
 
 def test_template_has_nothing_that_changes_on_every_update():
-    """`_folder_name`, timestamps and secrets in rendered content conflict on every update."""
+    """`_folder_name`, timestamps, random values and secrets in rendered content conflict on every update."""
     config = load_config(ROOT)
     assert [name for name, q in config.items() if isinstance(q, dict) and q.get("secret")] == []
-    volatile = re.compile(r"_folder_name|\bnow\(|strftime|random|uuid4|_copier_conf\.dst_path")
-    offenders = [
-        str(path.relative_to(ROOT))
-        for path in (ROOT / "template").rglob("*")
-        if path.is_file() and volatile.search(path.read_text(encoding="utf-8", errors="replace"))
-    ]
+    jinja = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+    volatile = re.compile(r"_folder_name|\bnow\b|strftime|\brandom\b|uuid|_copier_conf\.dst_path")
+    offenders = []
+    for path in (ROOT / "template").rglob("*"):
+        rel = str(path.relative_to(ROOT))
+        text = path.read_text(encoding="utf-8", errors="replace") if path.suffix == ".jinja" else ""
+        if any(volatile.search(tag) for tag in jinja.findall(rel + "\n" + text)):
+            offenders.append(rel)
     assert offenders == []
 
 
@@ -573,7 +579,9 @@ def test_the_projects_check_refuses_conflicts_until_they_are_resolved(scenario: 
     for rel in conflicted:
         path = edited / rel
         lines = path.read_text().splitlines(keepends=True)
-        path.write_text("".join(line for line in lines if not line.startswith(CONFLICT_LINES)))
+        path.write_text(
+            "".join(line for line in lines if not line.startswith((*CONFLICT_MARKERS, "=======")))
+        )
     git(edited, "add", "--all")
     result = pre_commit(edited, "no-conflict-markers")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -598,3 +606,64 @@ def test_the_projects_check_refuses_rejected_patches(scenario: Scenario, tmp_pat
     git(root, "add", "--all")
     result = pre_commit(root, "no-rejected-patches")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- The migration scripts on their own ---------------------------------------------------------
+
+MIGRATIONS = ROOT / "hooks" / "migrations"
+
+
+def migrate(cwd: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(MIGRATIONS / script), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_rename_answer_renames_once_and_keeps_multiline_values(tmp_path: Path):
+    answers = {
+        "_commit": "1.0.0",
+        "description": "line one: with a colon\nline two " + "long " * 40,
+        "tech_lead_extra": "not the same key",
+        RENAMED_FROM: "Zoë",
+        "components": ["web", "edge"],
+    }
+    path = tmp_path / ANSWERS_FILE
+    path.write_text(yaml.safe_dump(answers, allow_unicode=True, width=80))
+    assert migrate(tmp_path, "rename_answer.py", RENAMED_FROM, RENAMED_TO).returncode == 0
+    renamed = yaml.safe_load(path.read_text())
+    expected = {RENAMED_TO if k == RENAMED_FROM else k: v for k, v in answers.items()}
+    assert renamed == expected
+    text = path.read_text()
+    assert migrate(tmp_path, "rename_answer.py", RENAMED_FROM, RENAMED_TO).returncode == 0
+    assert path.read_text() == text
+
+
+def test_rename_answer_keeps_an_answer_the_new_name_already_has(tmp_path: Path):
+    path = tmp_path / ANSWERS_FILE
+    path.write_text(f"{RENAMED_FROM}: old\n{RENAMED_TO}: given with --data\n")
+    assert migrate(tmp_path, "rename_answer.py", RENAMED_FROM, RENAMED_TO).returncode == 0
+    assert yaml.safe_load(path.read_text())[RENAMED_TO] == "given with --data"
+    (tmp_path / "elsewhere").mkdir()
+    assert migrate(tmp_path / "elsewhere", "rename_answer.py", "a", "b").returncode == 0  # no answers file
+    assert migrate(tmp_path, "rename_answer.py", "not a name", "b").returncode == 2
+
+
+def test_move_path_stages_the_move_once_and_stays_inside_the_project(tmp_path: Path):
+    git(tmp_path, "init", "--quiet")
+    (tmp_path / "SECURITY.md").write_text("report here\n")
+    commit_all(tmp_path, "first")
+    assert migrate(tmp_path, "move_path.py", MOVED_FROM, MOVED_TO).returncode == 0
+    assert (tmp_path / MOVED_TO).read_text() == "report here\n"
+    assert git(tmp_path, "status", "--porcelain").split() == ["R", "SECURITY.md", "->", MOVED_TO]
+    # a second run, or a project that already has the new path, changes nothing
+    (tmp_path / "SECURITY.md").write_text("the project's new file\n")
+    assert migrate(tmp_path, "move_path.py", MOVED_FROM, MOVED_TO).returncode == 0
+    assert (tmp_path / MOVED_TO).read_text() == "report here\n"
+    assert (tmp_path / "SECURITY.md").read_text() == "the project's new file\n"
+    result = migrate(tmp_path, "move_path.py", "SECURITY.md", "../outside.md")
+    assert result.returncode != 0
+    assert not (tmp_path.parent / "outside.md").exists()
