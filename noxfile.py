@@ -87,3 +87,37 @@ def bench(session: nox.Session) -> None:
     install(session, "test")
     env = tools_env(session)
     session.run("python", "-m", "bench.run", env=env)
+
+
+@nox.session
+def update(session: nox.Session) -> None:
+    """The update tests alone: upgrade from the newest release tag (or a synthetic one) to HEAD."""
+    install(session, "test")
+    env = tools_env(session)
+    session.run(
+        "pytest", "tests/test_update.py", "-n", workers(), "--dist", "loadgroup", *session.posargs, env=env
+    )
+
+
+@nox.session
+def release(session: nox.Session) -> None:
+    """Cut a release: `nox -s release -- 1.2.0` checks the changelog, runs the update tests, tags."""
+    if len(session.posargs) != 1:
+        session.error("give the version: nox -s release -- 1.2.0")
+    version = session.posargs[0]
+    install(session, "test")
+    session.run("python", "scripts/release.py", version, "--dry-run")
+    env = tools_env(session)
+    # Upgrades from the newest release tag to this commit, so every release is tested as an
+    # upgrade from the one before (before the first release, from a synthetic older version).
+    session.run(
+        "pytest",
+        "tests/test_update.py",
+        "tests/test_release.py",
+        "-n",
+        workers(),
+        "--dist",
+        "loadgroup",
+        env=env,
+    )
+    session.run("python", "scripts/release.py", version)
