@@ -18,8 +18,8 @@ ENVIRONMENTS = ("staging", "production")
 # every unselected component, so nothing of it is rendered. Keep each component's files
 # under these paths.
 COMPONENT_PATHS: dict[str, list[str]] = {
-    "web": [],
-    "edge": [],
+    "web": ["apps/web", "make/web.mk"],
+    "edge": ["apps/edge", "make/edge.mk"],
     "platform": [],
     "observability": [],
 }
