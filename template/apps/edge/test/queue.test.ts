@@ -43,6 +43,9 @@ describe("contact queue consumer", () => {
     expect(calls[0]!.headers.get("idempotency-key")).toBe(message.id);
   });
 
+});
+
+describe("upstream faults on the queue", () => {
   it("retries with a growing delay while the upstream is down (5xx, timeout, network)", async () => {
     const faults = [
       () => new Response("", { status: 500 }),
@@ -96,7 +99,7 @@ describe("dead-letter queue consumer", () => {
   });
 });
 
-describe("no submission is dropped", () => {
+describe("upstream faults: no submission is dropped", () => {
   it("every message ends delivered or dead-lettered, whatever the upstream does", async () => {
     // Simulate the queue: each round redelivers what was retried, until max_retries moves it to the DLQ.
     const items = Array.from({ length: 40 }, (_, n) => item(100 + n));
