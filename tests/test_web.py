@@ -4,20 +4,23 @@ test and score it with Lighthouse."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
 import re
+import shutil
 import subprocess
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import jsonschema
 import pytest
 from support.answers import COMPONENTS, HOSTILE, HOSTILE_MULTILINE, matrix, with_component
 from support.files import parse
-from support.node_project import installed_project, node_env, record, run
-from support.render import ROOT, project_files
+from support.node_project import built_site, installed_project, locked, node_env, record, run, shared_dir
+from support.render import ROOT, project_files, render
 from support.tools import require
 
 from hooks.context import environments
@@ -201,15 +204,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return installed_project(tmp_path_factory)
 
 
-@functools.cache
-def _built(project: Path) -> Path:
-    run(project, "make", "web-build")
-    return project / "apps/web/dist"
-
-
 @pytest.fixture(scope="session")
-def site(project: Path) -> Path:
-    return _built(project)
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_site(tmp_path_factory)
 
 
 @pytest.mark.e2e
@@ -220,9 +217,10 @@ def test_web_check_passes(project: Path):
 
 @pytest.mark.e2e
 @pytest.mark.xdist_group("webedge")
-def test_web_test_passes_in_chromium(project: Path):
+def test_web_test_passes_in_chromium(project: Path, tmp_path_factory: pytest.TempPathFactory):
     require("chromium", "the site's browser test runs in headless Chromium")
-    result = run(project, "make", "web-test")
+    with locked(shared_dir(tmp_path_factory), "dist"):  # web-test rebuilds dist/, which others serve
+        result = run(project, "make", "web-test")
     # node --test's summary lines ("<info sign> pass 3")
     assert re.search(r"^\S pass [1-9]", result.stdout, re.M)
     assert re.search(r"^\S fail 0$", result.stdout, re.M)
@@ -231,7 +229,12 @@ def test_web_test_passes_in_chromium(project: Path):
 
 @pytest.mark.e2e
 @pytest.mark.xdist_group("webedge")
-def test_home_page_weight(site: Path):
+def test_home_page_weight(site: Path, tmp_path_factory: pytest.TempPathFactory):
+    with locked(shared_dir(tmp_path_factory), "dist"):
+        _measure_home_page(site)
+
+
+def _measure_home_page(site: Path) -> None:
     html = (site / "index.html").read_text()
     css = re.findall(r'<link rel="stylesheet" href="(/[^"]+)"', html)
     js = re.findall(r'<script[^>]*src="(/[^"]+)"', html) + re.findall(r"<script[\s>]", html)
@@ -249,6 +252,49 @@ def test_home_page_weight(site: Path):
     assert len(html_bytes) + len(css_bytes) < 20_000
 
 
+@pytest.fixture(scope="session")
+def workers_hosted(template_src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same project with web_hosting=workers (rendering is cheap; it reuses the installed modules)."""
+    return render(template_src, tmp_path_factory.mktemp("workers") / "project", {"web_hosting": "workers"})
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("webedge")
+def test_wrangler_configs_follow_wranglers_own_schema(project: Path, workers_hosted: Path):
+    schema = json.loads((project / "node_modules/wrangler/config-schema.json").read_text())
+    validator = jsonschema.Draft7Validator(schema)
+    for config in (
+        project / "apps/edge/wrangler.jsonc",
+        project / "apps/web/wrangler.jsonc",
+        workers_hosted / "apps/web/wrangler.jsonc",
+    ):
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator.iter_errors(parse(config))
+        ]
+        assert errors == [], config
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("webedge")
+def test_workers_static_assets_site_bundles(
+    project: Path, site: Path, workers_hosted: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+):
+    """web_hosting=workers: wrangler accepts the site's config and reads the built assets."""
+    (workers_hosted / "node_modules").symlink_to(project / "node_modules")
+    with locked(shared_dir(tmp_path_factory), "dist"):
+        shutil.copytree(site, workers_hosted / "apps/web/dist")
+    wrangler = str(project / "node_modules/.bin/wrangler")
+    out = run(
+        workers_hosted / "apps/web",
+        *(wrangler, "deploy", "--dry-run", "--env", "production", "--outdir", str(tmp_path / "out")),
+    )
+    pages = len(list(site.rglob("*.html")))
+    match = re.search(r"Read (\d+) files from the assets directory", out.stdout + out.stderr)
+    assert match, out.stdout
+    assert int(match.group(1)) > pages
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -257,14 +303,19 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.mark.e2e
 @pytest.mark.xdist_group("webedge")
 @pytest.mark.parametrize("path", ["/", "/contact/"])
-def test_lighthouse_scores_every_category_at_least_95(site: Path, path: str, tmp_path: Path):
+def test_lighthouse_scores_every_category_at_least_95(
+    site: Path, path: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+):
     lighthouse = require("lighthouse", "scores the built site")
     chromium = require("chromium", "Lighthouse drives it")
     handler = functools.partial(_Quiet, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     report = tmp_path / "lighthouse.json"
-    try:
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(locked(shared_dir(tmp_path_factory), "dist"))
+        stack.callback(server.server_close)
+        stack.callback(server.shutdown)
         subprocess.run(
             [
                 lighthouse,
@@ -282,9 +333,6 @@ def test_lighthouse_scores_every_category_at_least_95(site: Path, path: str, tmp
             text=True,
             timeout=300,
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     categories = json.loads(report.read_text())["categories"]
     scores = {name: categories[name]["score"] for name in LIGHTHOUSE_CATEGORIES}
     record(**{f"lighthouse{path.rstrip('/').replace('/', '_') or '_home'}": scores})
