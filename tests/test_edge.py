@@ -37,6 +37,7 @@ def test_wrangler_config_names_everything_from_the_answers(name: str, render_set
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", config["compatibility_date"])
     assert config["observability"]["enabled"] is True
     assert config["workers_dev"] is False
+    assert config.get("account_id", "") == answers["cloudflare_account_id"]
     envs = environments(answers)
     assert set(config["env"]) == {e["name"] for e in envs}
     for env in envs:

@@ -96,6 +96,7 @@ def test_hosting_follows_the_answer(name: str, render_set):
     config = parse(root / "apps/web/wrangler.jsonc")
     make = (root / "make/web.mk").read_text()
     slug = answers["project_slug"]
+    assert config.get("account_id", "") == answers["cloudflare_account_id"]
     if answers["web_hosting"] == "pages":
         assert config == {**config, "name": f"{slug}-web", "pages_build_output_dir": "./dist"}
         assert "wrangler pages deploy dist" in make
