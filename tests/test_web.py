@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import threading
+from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -294,6 +295,48 @@ def test_workers_static_assets_site_bundles(
     match = re.search(r"Read (\d+) files from the assets directory", out.stdout + out.stderr)
     assert match, out.stdout
     assert int(match.group(1)) > pages
+
+
+class _TextOf(HTMLParser):
+    """Collects the <title> text and the content of the description and og:title meta tags."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+        self.tags: set[str] = set()
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.add(tag)
+        self._in_title = tag == "title"
+        key = attributes.get("name") or attributes.get("property")
+        if tag == "meta" and key in {"description", "og:title"}:
+            self.found[key] = attributes.get("content") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.found["title"] = self.found.get("title", "") + data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("webedge")
+def test_hostile_answers_build_into_escaped_html(project: Path, template_src: Path, tmp_path: Path):
+    """Quotes, <b>, ${...} and newlines in the answers reach the built pages as text, never as markup."""
+    root = render(template_src, tmp_path / "hostile", MATRIX["hostile"])
+    (root / "node_modules").symlink_to(project / "node_modules")
+    run(root, "npm", "run", "build", "--workspace", "apps/web")
+    html = (root / "apps/web/dist/index.html").read_text()
+    parser = _TextOf()
+    parser.feed(html)
+    assert parser.found["title"] == HOSTILE[:80]
+    assert parser.found["og:title"] == HOSTILE[:80]
+    assert parser.found["description"] == HOSTILE_MULTILINE
+    assert "b" not in parser.tags, "an answer's <b> became markup"
+    assert "&lt;b&gt;" in html, "the description in the page body is escaped text"
 
 
 class _Quiet(SimpleHTTPRequestHandler):
