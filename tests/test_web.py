@@ -153,6 +153,26 @@ def test_workspaces_and_lock_match_the_selection(name: str, render_set):
     assert "gwlockslug" not in (root / "package-lock.json").read_text()
 
 
+NODE_SETS = [n for n in MATRIX if {"web", "edge"} & set(selected(n))]
+
+
+@pytest.mark.parametrize("name", NODE_SETS)
+def test_npm_ci_accepts_the_lock(name: str, render_set):
+    """npm's own check that package.json and package-lock.json agree (what `npm ci` refuses on)."""
+    npm = require("npm", "checks the rendered lock")
+    root = render_set(name)
+    result = subprocess.run(
+        [npm, "ci", "--dry-run", "--ignore-scripts", "--no-audit", "--no-fund"],
+        cwd=root,
+        env={**node_env(), "npm_config_update_notifier": "false"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
 def test_lock_files_pin_the_versions_that_work():
     for lock_file in sorted(LOCKS.glob("*.json")):
         packages = json.loads(lock_file.read_text())["packages"]
