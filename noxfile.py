@@ -75,6 +75,14 @@ def questions_reference(session: nox.Session) -> None:
 
 
 @nox.session
+def locks(session: nox.Session) -> None:
+    """Regenerate locks/*.json, the package-lock.json the template renders for each set of workspaces."""
+    install(session, "test")
+    env = tools_env(session)
+    session.run("python", "scripts/npm_locks.py", env=env)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Render the default answers into build/demo and print a summary of the tree."""
     install(session, "template")

@@ -18,8 +18,8 @@ ENVIRONMENTS = ("staging", "production")
 # every unselected component, so nothing of it is rendered. Keep each component's files
 # under these paths.
 COMPONENT_PATHS: dict[str, list[str]] = {
-    "web": [],
-    "edge": [],
+    "web": ["apps/web", "make/web.mk"],
+    "edge": ["apps/edge", "make/edge.mk"],
     "platform": [],
     "observability": [],
 }
@@ -58,6 +58,8 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,
                 "worker_name": f"{slug}-edge-{name}",
+                # the site's Worker when web_hosting is "workers" (Pages uses pages_project)
+                "web_worker_name": f"{slug}-web-{name}",
                 "state_key": f"{name}/terraform.tfstate",
             }
         )
@@ -80,6 +82,8 @@ def computed(answers: dict[str, Any]) -> dict[str, Any]:
         "github_owner": owner,
         "github_repo": repo,
         "state_bucket": f"{answers.get('project_slug', '')}-tfstate",
+        # the Cloudflare Pages project when web_hosting is "pages"; staging is its `staging` branch
+        "pages_project": f"{answers.get('project_slug', '')}-web",
         "slo_error_budget": round(1 - slo / 100, 6),
         "labels": {
             "app.kubernetes.io/part-of": answers.get("project_slug", ""),

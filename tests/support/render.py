@@ -11,7 +11,8 @@ from copier import Settings, run_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 # What copier reads from the template repository; everything else (tests, docs) is not template.
-TEMPLATE_PARTS = ("copier.yml", "template", "hooks")
+# locks/ holds the npm lock files the template includes (scripts/npm_locks.py writes them).
+TEMPLATE_PARTS = ("copier.yml", "template", "hooks", "locks")
 IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", "node_modules", ".venv")
 
 
