@@ -18,9 +18,9 @@ ENVIRONMENTS = ("staging", "production")
 # every unselected component, so nothing of it is rendered. Keep each component's files
 # under these paths.
 COMPONENT_PATHS: dict[str, list[str]] = {
-    "web": [],
-    "edge": [],
-    "platform": [],
+    "web": ["infra/modules/cloudflare-site"],
+    "edge": ["infra/modules/cloudflare-edge"],
+    "platform": ["infra/modules/aws-network", "infra/modules/aws-eks", "infra/modules/cluster-addons"],
     "observability": [],
 }
 
@@ -58,6 +58,11 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,
                 "worker_name": f"{slug}-edge-{name}",
+                # Cloudflare names Terraform creates and the site/Worker configs bind to.
+                "site_name": f"{slug}-web-{name}",
+                "contact_queue": f"{slug}-contact-{name}",
+                "contact_dead_letter_queue": f"{slug}-contact-dlq-{name}",
+                "contact_store": f"{slug}-contact-store-{name}",
                 "state_key": f"{name}/terraform.tfstate",
             }
         )
