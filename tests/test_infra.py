@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 import hcl2
 import pytest
+import yaml
 from support.answers import COMPONENTS, matrix
 from support.render import ROOT, project_files
 from support.tools import require
@@ -406,8 +408,6 @@ def test_backend_is_s3_with_native_locking(name: str, render_set):
 
 
 def _resolved_answers(root: Path) -> dict[str, Any]:
-    import yaml
-
     answers = yaml.safe_load((root / ".copier-answers.yml").read_text())
     return {k: v for k, v in answers.items() if not k.startswith("_")}
 
@@ -522,3 +522,78 @@ def test_checkov_finds_nothing_and_every_skip_says_why(tree: str, render_set):
     for path in (root / "infra").rglob("*.tf"):
         for skip in re.findall(r"#checkov:skip=(.*)", path.read_text()):
             assert re.fullmatch(r"CKV2?_[A-Z0-9]+_\d+:.{30,}", skip), f"{path.name}: {skip}"
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_infra_files_end_cleanly(name: str, render_set):
+    """The generated project's pre-commit (end-of-file-fixer, trailing-whitespace) finds nothing."""
+    root = render_set(name)
+    for path in [*(root / "infra").rglob("*"), root / ".tflint.hcl", root / "make" / "infra.mk"]:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert text.endswith("\n"), path
+            assert not text.endswith("\n\n"), path
+            assert not re.search(r"[ \t]+$", text, re.M), path
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_bootstrap_tfvars_follow_the_account_answers(name: str, render_set):
+    root = render_set(name)
+    answers = _resolved_answers(root)
+    staging_id, production_id = answers["aws_account_id_staging"], answers["aws_account_id_production"]
+    bootstrap = root / "infra" / "bootstrap"
+    production = hcl2.loads((bootstrap / "production.tfvars").read_text())
+    staging = hcl2.loads((bootstrap / "staging.tfvars").read_text())
+    assert production["create_state_bucket"] is True
+    assert staging["create_state_bucket"] is False
+    assert unquote(production["state_bucket"]) == f"{answers['project_slug']}-tfstate"
+    for values, given in ((production, production_id), (staging, staging_id)):
+        assert unquote(values.get("aws_account_id", "")) == given
+    if staging_id and staging_id != production_id:
+        assert {unquote(k): unquote(v) for k, v in production["state_access"].items()} == {
+            staging_id: "staging/"
+        }
+    else:
+        assert "state_access" not in production
+    variables = load_module(bootstrap.resolve()).variables
+    for values in (production, staging):
+        assert {k for k in values if not k.startswith("__")} <= set(variables)
+
+
+def _make(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    make = require("make", "runs the generated project's targets")
+    return subprocess.run([make, "-C", str(root), *args], capture_output=True, text=True, check=False)
+
+
+def test_make_targets_guard_their_environment_and_plan(render_set, tmp_path: Path):
+    """make/infra.mk is the same for every selection: one project is enough."""
+    root = tmp_path / "project"
+    shutil.copytree(render_set("minimal"), root)
+    listed = _make(root, "help").stdout
+    for target in ("fmt", "infra-check", "infra-lock", "plan", "apply"):
+        assert re.search(rf"^\s+{target}\s+\S", listed, re.M), target
+
+    wrong = _make(root, "plan", "ENV=prod")
+    assert wrong.returncode != 0
+    assert "ENV must be one of: staging production" in wrong.stderr
+    no_plan = _make(root, "apply", "ENV=staging")
+    assert no_plan.returncode != 0
+    assert "no saved plan" in no_plan.stderr
+
+    # The environment roots must stay identical but for backend.tf and terraform.tfvars.
+    production_main = root / "infra" / "environments" / "production" / "main.tf"
+    production_main.write_text(production_main.read_text() + "# drift\n")
+    drift = _make(root, "infra-check", "TF=true")  # skip terraform itself: the diff comes first
+    assert drift.returncode != 0
+    assert "main.tf differ" in drift.stderr
+
+
+def test_make_fmt_formats_the_terraform(render_set, tmp_path: Path):
+    require("terraform", "formats the generated Terraform")
+    root = tmp_path / "project"
+    shutil.copytree(render_set("minimal"), root)
+    outputs = root / "infra" / "modules" / "github-oidc" / "outputs.tf"
+    tidy = outputs.read_text()
+    outputs.write_text(tidy.replace("  value       =", "  value =", 1))
+    assert _make(root, "fmt").returncode == 0
+    assert outputs.read_text() == tidy
