@@ -1,11 +1,14 @@
 """Terraform of the generated project (infra/): formatted, parsed, wired, and clean under checkov.
 
 `terraform validate` needs providers from the registry, which is out of reach here, so the wiring
-check below does the part of validate that does not need provider schemas: every module call
-passes only declared variables and every required one, every var./local./module./data./resource
-reference resolves, every provider a module uses is declared in the root, and every output the
-project's CI reads exists. Registry modules cannot be downloaded either: their inputs and outputs
-are transcribed in REGISTRY_MODULES from the pinned releases' documentation.
+check below does what validate does without a provider binary: every module call passes only
+declared variables and every required one, every var./local./module./data./resource reference
+resolves, every provider a module uses is declared in the root, every resource passes only
+arguments its provider documents (top level, transcribed in SCHEMAS) and all required ones, and
+every output the project's CI reads exists. Registry modules cannot be downloaded either: their
+inputs and outputs are transcribed in REGISTRY_MODULES from the pinned releases' documentation.
+Validate would still catch what this does not: nested block and attribute names and types,
+expression type errors (a list where a string is expected), and provider-side validation.
 """
 
 from __future__ import annotations
@@ -107,6 +110,85 @@ REGISTRY_MODULES: dict[tuple[str, str], tuple[set[str], set[str]]] = {
     ),
 }
 
+# Top-level arguments (required, optional) of every resource and data source the template uses,
+# from the providers' documentation (cloudflare v5 docs/resources/*.md, hashicorp registry docs).
+# An argument name validate would reject as unsupported, or a missing required one, fails here.
+SCHEMAS: dict[str, tuple[set[str], set[str]]] = {
+    "cloudflare_zone_setting": ({"zone_id", "setting_id", "value"}, {"id"}),
+    "cloudflare_ruleset": ({"kind", "name", "phase"}, {"account_id", "zone_id", "description", "rules"}),
+    "cloudflare_pages_project": (
+        {"account_id", "name", "production_branch"},
+        {"build_config", "deployment_configs", "source"},
+    ),
+    "cloudflare_pages_domain": ({"name", "project_name"}, {"account_id"}),
+    "cloudflare_dns_record": (
+        {"name", "ttl", "type", "zone_id"},
+        {"comment", "content", "data", "priority", "proxied", "settings", "tags"},
+    ),
+    "cloudflare_workers_route": ({"pattern", "script", "zone_id"}, set()),
+    "cloudflare_queue": ({"queue_name"}, {"account_id", "settings"}),
+    "cloudflare_workers_kv_namespace": ({"account_id", "title"}, {"jurisdiction"}),
+    "data.cloudflare_zone": (set(), {"filter", "zone_id"}),
+    "aws_iam_openid_connect_provider": ({"url"}, {"client_id_list", "thumbprint_list", "tags"}),
+    "aws_s3_bucket": (set(), {"bucket", "bucket_prefix", "force_destroy", "object_lock_enabled", "tags"}),
+    "aws_s3_bucket_versioning": ({"bucket", "versioning_configuration"}, {"expected_bucket_owner", "mfa"}),
+    "aws_s3_bucket_server_side_encryption_configuration": ({"bucket", "rule"}, {"expected_bucket_owner"}),
+    "aws_s3_bucket_public_access_block": (
+        {"bucket"},
+        {"block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"},
+    ),
+    "aws_s3_bucket_ownership_controls": ({"bucket", "rule"}, set()),
+    "aws_s3_bucket_lifecycle_configuration": ({"bucket"}, {"rule", "expected_bucket_owner"}),
+    "aws_s3_bucket_policy": ({"bucket", "policy"}, set()),
+    "aws_iam_role": (
+        {"assume_role_policy"},
+        {
+            "name",
+            "name_prefix",
+            "description",
+            "max_session_duration",
+            "path",
+            "permissions_boundary",
+            "tags",
+        },
+    ),
+    "aws_iam_role_policy": ({"policy", "role"}, {"name", "name_prefix"}),
+    "aws_iam_role_policy_attachment": ({"role", "policy_arn"}, set()),
+    "data.aws_iam_policy_document": (
+        set(),
+        {"statement", "source_policy_documents", "override_policy_documents", "version", "policy_id"},
+    ),
+    "data.aws_iam_openid_connect_provider": (set(), {"arn", "url", "tags"}),
+    "data.aws_availability_zones": (
+        set(),
+        {"state", "filter", "all_availability_zones", "exclude_names", "exclude_zone_ids"},
+    ),
+    "kubernetes_namespace_v1": ({"metadata"}, {"timeouts", "wait_for_default_service_account"}),
+    "kubernetes_storage_class_v1": (
+        {"metadata", "storage_provisioner"},
+        {"reclaim_policy", "volume_binding_mode", "allow_volume_expansion", "parameters", "mount_options"},
+    ),
+    "helm_release": (
+        {"name", "chart"},
+        {
+            "namespace",
+            "repository",
+            "version",
+            "atomic",
+            "cleanup_on_fail",
+            "timeout",
+            "set",
+            "values",
+            "create_namespace",
+            "wait",
+            "max_history",
+            "skip_crds",
+            "dependency_update",
+        },
+    ),
+}
+RESOURCE_META = {"count", "for_each", "depends_on", "lifecycle", "provider", "dynamic"}
+
 # Outputs the pipeline and the docs read from each environment's root module, by component.
 CONTRACT_OUTPUTS = {
     None: {"environment", "terraform_role_arn"},
@@ -202,6 +284,7 @@ class Module:
     required_providers: dict[str, str] = field(default_factory=dict)  # name -> source
     backends: list[dict[str, Any]] = field(default_factory=list)
     bodies: list[Any] = field(default_factory=list)  # everything whose references must resolve
+    typed: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (schema key, name, body)
 
 
 @functools.cache
@@ -225,6 +308,8 @@ def load_module(path: Path) -> Module:
                     for rname, body in named.items():
                         target.add((unquote(rtype), unquote(rname)))
                         module.bodies.append(body)
+                        prefix = "data." if kind == "data" else ""
+                        module.typed.append((prefix + unquote(rtype), unquote(rname), body))
         for name, body in labelled(parsed.get("module", [])).items():
             module.calls[name] = body
             module.bodies.append(body)
@@ -290,6 +375,17 @@ def wiring_problems(module: Module, seen: set[Path] | None = None) -> tuple[list
             problems += [f"{where}: module.{call} passes unknown input {a}" for a in sorted(args - inputs)]
             callee_outputs[call] = outputs
             providers.add("aws")
+
+    for rtype, rname, body in module.typed:
+        if rtype not in SCHEMAS:
+            problems.append(f"{where}: {rtype}.{rname}: no schema transcribed for {rtype}")
+            continue
+        required, optional = SCHEMAS[rtype]
+        args = {k for k in body if not k.startswith("__")} - RESOURCE_META
+        problems += [
+            f"{where}: {rtype}.{rname} has unsupported argument {a}" for a in args - required - optional
+        ]
+        problems += [f"{where}: {rtype}.{rname} misses required argument {a}" for a in required - args]
 
     text = "\n".join(expressions(module.bodies))
     for ref in set(REF_PATTERNS["var"].findall(text)) - set(module.variables):
