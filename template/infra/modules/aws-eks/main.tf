@@ -4,7 +4,7 @@
 # workloads that need AWS permissions.
 locals {
   admin_entries = {
-    for arn in var.admin_role_arns : "admin-${reverse(split("/", arn))[0]}" => {
+    for name, arn in var.admin_roles : "admin-${name}" => {
       principal_arn = arn
       policy_associations = {
         cluster_admin = {

@@ -93,10 +93,10 @@ variable "deploy_role_arn" {
   default     = null
 }
 
-variable "admin_role_arns" {
-  description = "IAM roles (e.g. an SSO administrator role) with cluster-admin rights."
-  type        = list(string)
-  default     = []
+variable "admin_roles" {
+  description = "IAM roles with cluster-admin rights, by a name known before apply (e.g. { terraform = <role arn> }): the names key EKS access entries, so they cannot wait for an apply."
+  type        = map(string)
+  default     = {}
 }
 
 variable "app_namespace" {

@@ -40,7 +40,6 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_iam_role_policy_attachment" "managed" {
-  #checkov:skip=CKV_AWS_274:Only the Terraform role is given AdministratorAccess (it creates IAM roles, VPCs and clusters); its trust admits one repository's jobs in one protected GitHub environment.
   for_each = toset(var.managed_policy_arns)
 
   role       = aws_iam_role.this.name
