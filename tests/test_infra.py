@@ -690,10 +690,13 @@ def test_make_targets_guard_their_environment_and_plan(render_set, tmp_path: Pat
     assert "main.tf differ" in drift.stderr
 
 
-def test_make_fmt_formats_the_terraform(render_set, tmp_path: Path):
+def test_make_fmt_formats_and_offline_infra_check_passes(render_set, tmp_path: Path):
     require("terraform", "formats the generated Terraform")
     root = tmp_path / "project"
-    shutil.copytree(render_set("minimal"), root)
+    shutil.copytree(render_set("default"), root)
+    offline = _make(root, "infra-check", "TF_VALIDATE=false")
+    assert offline.returncode == 0, offline.stdout + offline.stderr
+    assert "terraform init/validate skipped" in offline.stdout
     outputs = root / "infra" / "modules" / "github-oidc" / "outputs.tf"
     tidy = outputs.read_text()
     outputs.write_text(tidy.replace("  value       =", "  value =", 1))
