@@ -702,3 +702,24 @@ def test_make_fmt_formats_and_offline_infra_check_passes(render_set, tmp_path: P
     outputs.write_text(tidy.replace("  value       =", "  value =", 1))
     assert _make(root, "fmt").returncode == 0
     assert outputs.read_text() == tidy
+
+
+@pytest.mark.parametrize("tree", distinct_trees())
+def test_modules_document_every_input_and_output(tree: str, render_set):
+    """terraform-aws-modules style: a README listing the interface, and a description on each
+    variable and output (what tflint's documented_* rules check in the project's CI)."""
+    root = render_set(distinct_trees()[tree])
+    undocumented = []
+    for module_dir in sorted((root / "infra" / "modules").iterdir()):
+        readme = (module_dir / "README.md").read_text()
+        module = load_module(module_dir.resolve())
+        for name in [*module.variables, *module.outputs]:
+            if f"`{name}`" not in readme:
+                undocumented.append(f"{module_dir.name}/README.md: {name}")
+    for tf in (root / "infra").rglob("*.tf"):
+        parsed = hcl2.loads(tf.read_text())
+        for kind in ("variable", "output"):
+            for name, body in labelled(parsed.get(kind, [])).items():
+                if not unquote(body.get("description", "")).strip():
+                    undocumented.append(f"{tf.relative_to(root)}: {kind} {name} has no description")
+    assert undocumented == []
