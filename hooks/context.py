@@ -18,9 +18,21 @@ ENVIRONMENTS = ("staging", "production")
 # every unselected component, so nothing of it is rendered. Keep each component's files
 # under these paths.
 COMPONENT_PATHS: dict[str, list[str]] = {
-    "web": ["apps/web", "make/web.mk"],
-    "edge": ["apps/edge", "make/edge.mk"],
-    "platform": [],
+    "web": [
+        "apps/web",
+        "make/web.mk",
+        "infra/modules/cloudflare-site",
+    ],
+    "edge": [
+        "apps/edge",
+        "make/edge.mk",
+        "infra/modules/cloudflare-edge",
+    ],
+    "platform": [
+        "infra/modules/aws-network",
+        "infra/modules/aws-eks",
+        "infra/modules/cluster-addons",
+    ],
     "observability": [],
 }
 
@@ -58,8 +70,11 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,
                 "worker_name": f"{slug}-edge-{name}",
-                # the site's Worker when web_hosting is "workers" (Pages uses pages_project)
-                "web_worker_name": f"{slug}-web-{name}",
+                # Cloudflare names Terraform creates and the site/Worker configs bind to.
+                "site_name": f"{slug}-web-{name}",
+                "contact_queue": f"{slug}-contact-{name}",
+                "contact_dead_letter_queue": f"{slug}-contact-dlq-{name}",
+                "contact_store": f"{slug}-contact-store-{name}",
                 "state_key": f"{name}/terraform.tfstate",
             }
         )

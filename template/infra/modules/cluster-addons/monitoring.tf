@@ -1,0 +1,37 @@
+# The in-cluster monitoring stack. Values live with the rest of the observability config
+# (observability/cluster/): <release>.values.yaml for every environment, then
+# <release>.<environment>.values.yaml on top. A missing file fails the plan, never a silent default.
+
+# node-exporter and Alloy read host metrics and logs, which the baseline level forbids.
+resource "kubernetes_namespace_v1" "monitoring" {
+  count = var.monitoring ? 1 : 0
+
+  metadata {
+    name = "monitoring"
+    labels = merge(var.labels, {
+      "pod-security.kubernetes.io/enforce" = "privileged"
+      "pod-security.kubernetes.io/warn"    = "baseline"
+    })
+  }
+}
+
+resource "helm_release" "monitoring" {
+  for_each = var.monitoring ? toset(local.monitoring_releases) : toset([])
+
+  name       = each.key
+  namespace  = kubernetes_namespace_v1.monitoring[0].metadata[0].name
+  repository = local.charts[each.key].repository
+  chart      = each.key
+  version    = local.charts[each.key].version
+
+  atomic          = true
+  cleanup_on_fail = true
+  timeout         = 900
+
+  values = [
+    file("${var.values_dir}/${each.key}.values.yaml"),
+    file("${var.values_dir}/${each.key}.${var.environment}.values.yaml"),
+  ]
+
+  depends_on = [kubernetes_storage_class_v1.gp3]
+}

@@ -1,0 +1,15 @@
+output "app_namespace" {
+  description = "Namespace the application deploys to."
+  value       = kubernetes_namespace_v1.app.metadata[0].name
+}
+
+output "releases" {
+  description = "Helm releases this module installed, with their chart versions."
+  value = merge(
+    {
+      (helm_release.aws_load_balancer_controller.name) = helm_release.aws_load_balancer_controller.version
+      (helm_release.metrics_server.name)               = helm_release.metrics_server.version
+    },
+    { for name, release in helm_release.monitoring : name => release.version },
+  )
+}
