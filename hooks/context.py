@@ -70,10 +70,10 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,
                 "worker_name": f"{slug}-edge-{name}",
-                # Cloudflare names Terraform creates and the site/Worker configs bind to.
+                # Cloudflare names Terraform creates (with the routes) and the site/Worker configs bind to.
                 "site_name": f"{slug}-web-{name}",
                 "contact_queue": f"{slug}-contact-{name}",
-                "contact_dead_letter_queue": f"{slug}-contact-dlq-{name}",
+                "contact_dead_letter_queue": f"{slug}-contact-{name}-dlq",  # the consumer matches "-dlq"
                 "contact_store": f"{slug}-contact-store-{name}",
                 "state_key": f"{name}/terraform.tfstate",
             }
@@ -98,7 +98,6 @@ def computed(answers: dict[str, Any]) -> dict[str, Any]:
         "github_repo": repo,
         "state_bucket": f"{answers.get('project_slug', '')}-tfstate",
         # the Cloudflare Pages project when web_hosting is "pages"; staging is its `staging` branch
-        "pages_project": f"{answers.get('project_slug', '')}-web",
         "slo_error_budget": round(1 - slo / 100, 6),
         "labels": {
             "app.kubernetes.io/part-of": answers.get("project_slug", ""),

@@ -100,14 +100,16 @@ def test_hosting_follows_the_answer(name: str, render_set):
     slug = answers["project_slug"]
     assert config.get("account_id", "") == answers["cloudflare_account_id"]
     if answers["web_hosting"] == "pages":
-        assert config == {**config, "name": f"{slug}-web", "pages_build_output_dir": "./dist"}
+        envs = environments(answers)
+        assert config == {**config, "name": envs[-1]["site_name"], "pages_build_output_dir": "./dist"}
         assert "wrangler pages deploy dist" in make
+        assert all(e["site_name"] in make for e in envs)  # one Pages project per environment
     else:
         assert config["assets"]["directory"] == "./dist"
         assert config["assets"]["not_found_handling"] == "404-page"
         for env in environments(answers):
-            assert config["env"][env["name"]]["name"] == f"{slug}-web-{env['name']}"
-            assert config["env"][env["name"]]["routes"] == [f"{env['hostname']}/*"]
+            assert config["env"][env["name"]]["name"] == env["site_name"] == f"{slug}-web-{env['name']}"
+            assert "routes" not in config["env"][env["name"]]  # Terraform owns the routes
         assert "wrangler deploy --env $(ENV)" in make
         assert "pages deploy" not in make
 
