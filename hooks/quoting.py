@@ -59,9 +59,13 @@ def to_yaml(value: Any) -> str:
     raise TypeError(f"to_yaml cannot quote {type(value).__name__}")
 
 
-def to_json(value: Any) -> str:
-    """A JSON literal (also a valid JavaScript/TypeScript literal and JSONC value)."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+def to_json(value: Any, default: Any = None) -> str:
+    """A JSON literal (also a valid JavaScript/TypeScript literal and JSONC value).
+
+    copier wraps the `to_json` filter to pass `default=` (its serialiser for pydantic values),
+    so the filter must accept it.
+    """
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=default)
 
 
 def to_hcl(value: Any) -> str:
