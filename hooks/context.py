@@ -101,8 +101,9 @@ def slos(answers: dict[str, Any]) -> list[dict[str, str]]:
                 "service": "api",
                 "alert": "ApiLatencyBudgetBurn",
                 "sli": f"share of API requests answered within {seconds:g}s",
-                "error_ratio": f'1 - sum(rate(http_request_duration_seconds_bucket{{{api},le=~"'
-                f'{latency_le(seconds)}"}}[WINDOW])) / sum(rate(http_request_duration_seconds_count{{{api}}}[WINDOW]))',
+                "error_ratio": f"1 - sum(rate(http_request_duration_seconds_bucket"
+                f'{{{api},le=~"{latency_le(seconds)}"}}[WINDOW]))'
+                f" / sum(rate(http_request_duration_seconds_count{{{api}}}[WINDOW]))",
             },
         ]
     if "edge" in components:
