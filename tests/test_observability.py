@@ -609,3 +609,43 @@ def test_make_observability_check_runs_in_the_project(project):
     help_text = run("make", "help", cwd=root).stdout
     assert "observability-check" in help_text
     assert "dev-observability" in help_text
+
+
+# --- The edge Tail Worker -------------------------------------------------------------------
+
+EDGE_SETS = [n for n in ALL_SETS if "edge" in components_of(n)]
+
+
+@pytest.mark.parametrize("name", ALL_SETS)
+def test_edge_tail_worker_follows_the_edge_component(name: str, project):
+    root = project(name)
+    tail = root / "observability/edge-tail"
+    assert tail.is_dir() == ("edge" in components_of(name))
+    if not tail.is_dir():
+        return
+    config = parse(tail / "wrangler.jsonc")
+    slug = answers_of(root)["project_slug"]
+    loki_hosts = {}
+    for env in ("staging", "production"):
+        env_config = config["env"][env]
+        assert env_config["name"] == f"{slug}-edge-{env}-tail"
+        assert env_config["vars"]["ENVIRONMENT"] == env
+        assert not {"LOKI_USERNAME", "LOKI_PASSWORD"} & set(env_config["vars"]), "secrets, not vars"
+        loki_hosts[env] = env_config["vars"]["LOKI_PUSH_URL"]
+        if "platform" in components_of(name):
+            values = parse(root / f"observability/cluster/loki.{env}.values.yaml")[0]
+            ingress = values["gateway"]["ingress"]["hosts"][0]
+            expected = f"https://{ingress['host']}{ingress['paths'][0]['path']}"
+            assert loki_hosts[env] == expected, "the Tail Worker pushes to the cluster's Loki gateway"
+    assert loki_hosts["staging"] != loki_hosts["production"]
+
+
+@pytest.mark.parametrize("name", EDGE_SETS[:1])
+def test_edge_tail_worker_unit_tests_pass(name: str, project):
+    node = require("node")
+    root = project(name)
+    tests = sorted((root / "observability/edge-tail/test").glob("*.test.js"))
+    result = run(node, "--test", "--test-reporter=tap", *tests, cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "# fail 0" in result.stdout
+    assert "# pass 4" in result.stdout
