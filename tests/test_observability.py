@@ -371,6 +371,30 @@ def test_service_metrics_contract_matches_the_service(name: str, project):
         assert base in text, f"services/api does not define {base}"
 
 
+# The generated project's yamllint rules (its .yamllint.yaml when rendered, else the same
+# settings): `make lint` must pass on these files.
+YAMLLINT_FALLBACK = """
+extends: default
+rules:
+  document-start: disable
+  line-length: {max: 140}
+  truthy: {allowed-values: ["true", "false"], check-keys: false}
+  comments: {min-spaces-from-content: 1}
+"""
+
+
+@pytest.mark.parametrize("name", ALL_SETS)
+def test_yaml_passes_the_projects_yamllint(name: str, project, tmp_path: Path):
+    yamllint = require("yamllint")
+    root = project(name)
+    config = root / ".yamllint.yaml"
+    if not config.exists():
+        config = tmp_path / "yamllint.yaml"
+        config.write_text(YAMLLINT_FALLBACK)
+    result = run(yamllint, "--strict", "-f", "parsable", "-c", config, "observability", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # --- Alertmanager ---------------------------------------------------------------------------
 
 
