@@ -1,9 +1,11 @@
 """The observability component: rules, alert unit tests, Alertmanager, dashboards, Loki, compose.
 
 promtool and amtool validate what they can (rules, rule unit tests, the Prometheus config,
-the Alertmanager config). No offline validator exists for Grafana dashboards, Loki, Alloy or
-compose files, so the structure checks here are our own: they check the keys and references
-the stack relies on, and that every metric a rule or dashboard queries has a producer.
+the Alertmanager config), check-jsonschema validates compose.yaml against the compose spec.
+No offline validator exists for Grafana dashboards, Loki, Alloy or the Helm values of the
+monitoring charts (the charts cannot be fetched here), so those checks are our own: the keys
+and references the stack relies on, and that every metric a rule or dashboard queries has a
+producer.
 """
 
 from __future__ import annotations
@@ -598,8 +600,13 @@ def test_loki_and_alloy_have_the_keys_the_stack_needs(name: str, project):
 
 @pytest.mark.parametrize("name", ALL_SETS)
 def test_compose_stack(name: str, project):
-    """No Docker engine here: check the services, pins, ports, mounts and secrets ourselves."""
+    """The compose spec's JSON schema, then what no schema knows: pins, ports, mounts, secrets.
+
+    No Docker engine (nor compose plugin) exists here to run `docker compose config`.
+    """
     obs = project(name) / "observability"
+    result = run(require("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", obs / "compose.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
     compose = parse(obs / "compose.yaml")[0]
     services = compose["services"]
     assert set(services) == {"prometheus", "alertmanager", "grafana", "loki", "alloy", "blackbox-exporter"}
