@@ -162,7 +162,6 @@ def computed(answers: dict[str, Any]) -> dict[str, Any]:
         "state_bucket": f"{answers.get('project_slug', '')}-tfstate",
         "slo_error_budget": round(1 - slo / 100, 6),
         "slo_latency_seconds": latency_seconds,
-        "slo_latency_le": latency_le(latency_seconds),
         "slos": slos(answers),
         "labels": {
             "app.kubernetes.io/part-of": answers.get("project_slug", ""),
