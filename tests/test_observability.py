@@ -411,7 +411,22 @@ def test_alertmanager_config(name: str, project):
     assert "smtp_auth_password" not in config["global"], "the SMTP password must come from a file"
     assert config["global"]["smtp_auth_password_file"].startswith("/etc/alertmanager/secrets/")
     routes = {tuple(r["matchers"]): r["receiver"] for r in config["route"]["routes"]}
-    assert routes == {('severity="page"',): "page", ('severity="ticket"',): "ticket"}
+    assert routes == {
+        ('environment="staging"',): "ticket",
+        ('severity="page"',): "page",
+        ('severity="ticket"',): "ticket",
+    }
+    assert config["route"]["routes"][0]["matchers"] == ['environment="staging"'], "staging first"
+    # amtool walks the routing tree as Alertmanager would.
+    for labels, receiver in [
+        (["severity=page"], "page"),
+        (["severity=page", "environment=production"], "page"),
+        (["severity=page", "environment=staging"], "ticket"),
+        (["severity=ticket"], "ticket"),
+        (["alertname=Unknown"], "ticket"),
+    ]:
+        routed = run(amtool, "config", "routes", "test", f"--config.file={path}", *labels)
+        assert routed.stdout.strip() == receiver, labels
     assert {"alertname", "service"} <= set(config["route"]["group_by"])
     page_inhibits_ticket = {
         "source_matchers": ['severity="page"'],
