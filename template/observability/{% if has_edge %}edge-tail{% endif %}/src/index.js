@@ -9,10 +9,7 @@ export default {
     if (streams.length === 0) return;
     const response = await fetch(env.LOKI_PUSH_URL, {
       method: "POST",
-      headers: {
-        "content-type": "application/json",
-        authorization: `Basic ${btoa(`${env.LOKI_USERNAME}:${env.LOKI_PASSWORD}`)}`,
-      },
+      headers: { "content-type": "application/json", ...credentials(env) },
       body: JSON.stringify({ streams }),
     });
     if (!response.ok) {
@@ -54,6 +51,20 @@ export function toStreams(events, environment) {
     }
   }
   return [...streams.values()];
+}
+
+// Basic auth for the cluster's Loki gateway, or a Cloudflare Access service token for a
+// monitoring VM published through a Cloudflare Tunnel; both come from Worker secrets.
+export function credentials(env) {
+  const headers = {};
+  if (env.LOKI_USERNAME) {
+    headers.authorization = `Basic ${btoa(`${env.LOKI_USERNAME}:${env.LOKI_PASSWORD ?? ""}`)}`;
+  }
+  if (env.CF_ACCESS_CLIENT_ID) {
+    headers["cf-access-client-id"] = env.CF_ACCESS_CLIENT_ID;
+    headers["cf-access-client-secret"] = env.CF_ACCESS_CLIENT_SECRET ?? "";
+  }
+  return headers;
 }
 
 // console.log takes several arguments; the trace event keeps them as an array.

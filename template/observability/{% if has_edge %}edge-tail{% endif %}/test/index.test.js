@@ -2,7 +2,7 @@
 // make edge-tail-test (node --test observability/edge-tail/test/*.test.js)
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import worker, { toStreams } from "../src/index.js";
+import worker, { credentials, toStreams } from "../src/index.js";
 
 const env = {
   ENVIRONMENT: "staging",
@@ -88,4 +88,13 @@ test("tail() sends nothing for an empty batch and survives a failing Loki", asyn
   assert.equal(pushes, 0);
   await worker.tail([invocation()], env);
   assert.equal(pushes, 1);
+});
+
+test("credentials: basic auth, an Access service token, or nothing", () => {
+  assert.deepEqual(credentials({}), {});
+  assert.deepEqual(credentials({ CF_ACCESS_CLIENT_ID: "id.access", CF_ACCESS_CLIENT_SECRET: "shh" }), {
+    "cf-access-client-id": "id.access",
+    "cf-access-client-secret": "shh",
+  });
+  assert.equal(credentials(env).authorization, `Basic ${btoa("edge:s3cret")}`);
 });
