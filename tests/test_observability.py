@@ -360,13 +360,13 @@ def test_probe_selectors_match_rendered_probe_targets(name: str, project):
             assert {t["labels"]["probe"] for t in parse(public)[0]} == cluster - {"api"}
 
 
-@pytest.mark.parametrize("name", ALL_SETS)
+@pytest.mark.parametrize("name", [n for n in ALL_SETS if "platform" in components_of(n)])
 def test_service_metrics_contract_matches_the_service(name: str, project):
     """When the API's source is rendered alongside, it names every metric the rules rely on."""
     root = project(name)
     source = root / "services/api"
     if not source.is_dir():
-        pytest.skip("no services/api in this render (the platform component provides it)")
+        pytest.skip("services/api is not in this branch yet (the platform component renders it)")
     text = "\n".join(p.read_text() for p in source.rglob("*.py"))
     for metric in PRODUCERS["service /metrics"]["metrics"]:
         base = re.sub(r"_(total|bucket|count|sum)$", "", metric)
