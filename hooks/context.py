@@ -33,7 +33,11 @@ COMPONENT_PATHS: dict[str, list[str]] = {
         "infra/modules/aws-eks",
         "infra/modules/cluster-addons",
     ],
-    "observability": [],
+    "observability": [
+        "observability",
+        "make/observability.mk",
+        "docs/runbooks/alerts",
+    ],
 }
 
 
@@ -81,10 +85,90 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
     return records
 
 
+def latency_le(seconds: float) -> str:
+    """The `le` label regex for the bucket at `seconds`, escaped for a PromQL string literal.
+
+    prometheus_client writes whole numbers as "1.0"; Prometheus 3 normalises them to "1" on
+    ingestion, so a whole number matches both spellings.
+    """
+    text = f"{seconds:g}" if seconds != int(seconds) else str(int(seconds))
+    escaped = text.replace(".", "\\\\.")
+    return f"{escaped}(\\\\.0)?" if seconds == int(seconds) else escaped
+
+
+def slos(answers: dict[str, Any]) -> list[dict[str, str]]:
+    """The service level objectives of the selected components, one record per SLI.
+
+    `error_ratio` is the PromQL of the fraction of bad events over `WINDOW` (templates replace it
+    with each burn-rate window), so recording rules, alerts and dashboards share one definition.
+    """
+    components = list(answers.get("components") or [])
+    slug = answers.get("project_slug", "")
+    seconds = int(answers.get("slo_latency_ms", 300)) / 1000
+    api = f'job="api",namespace="{slug}"'
+    records = []
+    if "platform" in components:
+        records += [
+            {
+                "name": "api-availability",
+                "service": "api",
+                "alert": "ApiAvailabilityBudgetBurn",
+                "sli": "share of API requests answered without a 5xx",
+                "error_ratio": f'sum(rate(http_requests_total{{{api},status=~"5.."}}[WINDOW]))'
+                f" / sum(rate(http_requests_total{{{api}}}[WINDOW]))",
+            },
+            {
+                "name": "api-latency",
+                "service": "api",
+                "alert": "ApiLatencyBudgetBurn",
+                "sli": f"share of API requests answered within {seconds:g}s",
+                "error_ratio": f"1 - sum(rate(http_request_duration_seconds_bucket"
+                f'{{{api},le=~"{latency_le(seconds)}"}}[WINDOW]))'
+                f" / sum(rate(http_request_duration_seconds_count{{{api}}}[WINDOW]))",
+            },
+        ]
+    if "edge" in components:
+        records += [
+            {
+                "name": "edge-availability",
+                "service": "edge",
+                "alert": "EdgeAvailabilityBudgetBurn",
+                "sli": "share of synthetic probes of the edge API health check that succeed",
+                "error_ratio": '1 - avg(avg_over_time(probe_success{probe="edge"}[WINDOW]))',
+            },
+            {
+                "name": "edge-latency",
+                "service": "edge",
+                "alert": "EdgeLatencyBudgetBurn",
+                "sli": f"share of synthetic probes of the edge API that succeed within {seconds:g}s",
+                "error_ratio": '1 - avg(avg_over_time(probe:fast_success:bool{probe="edge"}[WINDOW]))',
+            },
+        ]
+    if "web" in components:
+        records.append(
+            {
+                "name": "site-availability",
+                "service": "site",
+                "alert": "SiteAvailabilityBudgetBurn",
+                "sli": "share of synthetic probes of the home page that succeed",
+                "error_ratio": '1 - avg(avg_over_time(probe_success{probe="site"}[WINDOW]))',
+            }
+        )
+    for record in records:
+        record["runbook"] = kebab(record["alert"])
+    return records
+
+
+def kebab(name: str) -> str:
+    """`ApiAvailabilityBudgetBurn` -> `api-availability-budget-burn` (runbook file names)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+
+
 def computed(answers: dict[str, Any]) -> dict[str, Any]:
     """Everything templates derive from the answers, computed in one place."""
     components = list(answers.get("components") or [])
     slo = float(answers.get("slo_availability", 99.9))
+    latency_seconds = int(answers.get("slo_latency_ms", 300)) / 1000
     owner, _, repo = str(answers.get("github_repository", "")).partition("/")
     return {
         "component_paths": COMPONENT_PATHS,
@@ -97,8 +181,9 @@ def computed(answers: dict[str, Any]) -> dict[str, Any]:
         "github_owner": owner,
         "github_repo": repo,
         "state_bucket": f"{answers.get('project_slug', '')}-tfstate",
-        # the Cloudflare Pages project when web_hosting is "pages"; staging is its `staging` branch
         "slo_error_budget": round(1 - slo / 100, 6),
+        "slo_latency_seconds": latency_seconds,
+        "slos": slos(answers),
         "labels": {
             "app.kubernetes.io/part-of": answers.get("project_slug", ""),
             "app.kubernetes.io/managed-by": "groundwork",
