@@ -52,6 +52,21 @@ def test_wrangler_config_names_everything_from_the_answers(name: str, render_set
 
 
 @pytest.mark.parametrize("name", EDGE_SETS)
+def test_logs_go_to_the_tail_worker_only_with_observability(name: str, render_set):
+    root = render_set(name)
+    answers = answers_of(root)
+    config = wrangler(root)
+    for env in environments(answers):
+        tail = config["env"][env["name"]].get("tail_consumers")
+        if "observability" in answers["components"]:
+            assert tail == [{"service": f"{env['worker_name']}-tail"}]
+            tail_config = parse(root / "observability/edge-tail/wrangler.jsonc")
+            assert tail_config["env"][env["name"]]["name"] == tail[0]["service"]
+        else:
+            assert tail is None
+
+
+@pytest.mark.parametrize("name", EDGE_SETS)
 def test_queue_has_a_consumer_and_a_dead_letter_queue_per_environment(name: str, render_set):
     root = render_set(name)
     config = wrangler(root)

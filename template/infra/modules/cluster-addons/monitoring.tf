@@ -15,8 +15,10 @@ resource "kubernetes_namespace_v1" "monitoring" {
   }
 }
 
+# kube-prometheus-stack goes first: it installs the CRDs (ServiceMonitor, PrometheusRule) that
+# the other releases create objects of.
 resource "helm_release" "monitoring" {
-  for_each = var.monitoring ? toset(local.monitoring_releases) : toset([])
+  for_each = var.monitoring ? toset(["kube-prometheus-stack"]) : toset([])
 
   name       = each.key
   namespace  = kubernetes_namespace_v1.monitoring[0].metadata[0].name
@@ -34,4 +36,25 @@ resource "helm_release" "monitoring" {
   ]
 
   depends_on = [kubernetes_storage_class_v1.gp3]
+}
+
+resource "helm_release" "monitoring_addons" {
+  for_each = var.monitoring ? setsubtract(toset(local.monitoring_releases), ["kube-prometheus-stack"]) : toset([])
+
+  name       = each.key
+  namespace  = kubernetes_namespace_v1.monitoring[0].metadata[0].name
+  repository = local.charts[each.key].repository
+  chart      = each.key
+  version    = local.charts[each.key].version
+
+  atomic          = true
+  cleanup_on_fail = true
+  timeout         = 900
+
+  values = [
+    file("${var.values_dir}/${each.key}.values.yaml"),
+    file("${var.values_dir}/${each.key}.${var.environment}.values.yaml"),
+  ]
+
+  depends_on = [helm_release.monitoring]
 }

@@ -10,6 +10,6 @@ output "releases" {
       (helm_release.aws_load_balancer_controller.name) = helm_release.aws_load_balancer_controller.version
       (helm_release.metrics_server.name)               = helm_release.metrics_server.version
     },
-    { for name, release in helm_release.monitoring : name => release.version },
+    { for name, release in merge(helm_release.monitoring, helm_release.monitoring_addons) : name => release.version },
   )
 }
