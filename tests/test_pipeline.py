@@ -322,7 +322,7 @@ def test_deploy_runs_in_order_and_rolls_back_on_failed_smoke_tests(name: str, re
             i for i, run in enumerate(runs) if run.lstrip().startswith(command) or f"\n{command}" in run
         )
 
-    order = ["make apply"]
+    order = ["make plan", "make apply"]
     order += ["make web-deploy"] if "web" in selected(name) else []
     order += ["make edge-deploy"] if "edge" in selected(name) else []
     order += ["aws eks update-kubeconfig"] if "platform" in selected(name) else []
@@ -333,14 +333,22 @@ def test_deploy_runs_in_order_and_rolls_back_on_failed_smoke_tests(name: str, re
     assert rollback["if"] == "failure() && steps.smoke.outcome == 'failure'"
     assert ("make platform-rollback" in rollback["run"]) == ("platform" in selected(name))
     assert ("make edge-rollback" in rollback["run"]) == ("edge" in selected(name))
-    # Production promotes staging's artifacts: only staging builds them.
-    assert deploy["jobs"]["build"]["if"] == "needs.target.outputs.environment == 'staging'"
+    # Production promotes staging's artifacts: only staging builds them, and the deploy job
+    # downloads exactly what the build uploaded (the site's build and the image).
     downloads = [s for s in job["steps"] if s.get("uses", "").startswith("actions/download-artifact@")]
     assert all(s["with"]["run-id"] == "${{ needs.target.outputs.artifacts-run-id }}" for s in downloads)
-    built = {
-        s["with"]["name"] for s in deploy["jobs"]["build"]["steps"] if "upload-artifact" in s.get("uses", "")
-    }
-    assert built == {s["with"]["name"] for s in downloads} != set()
+    expected = {"web-dist"} if "web" in selected(name) else set()
+    expected |= {"api-image"} if "platform" in selected(name) else set()
+    assert {s["with"]["name"] for s in downloads} == expected
+    if expected:
+        build = deploy["jobs"]["build"]
+        assert build["if"] == "needs.target.outputs.environment == 'staging'"
+        uploads = [s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")]
+        assert {s["with"]["name"] for s in uploads} == expected
+    else:
+        assert "build" not in deploy["jobs"]
+    if "web" in selected(name):
+        assert any(r.rstrip().endswith('make web-deploy ENV="$ENVIRONMENT" -o web-build') for r in runs)
 
 
 def test_deploy_targets_each_environment_by_ref(rendered: dict[str, Path]):
