@@ -732,7 +732,8 @@ def test_renovate_finds_every_pinned_dependency_of_the_pipeline(rendered: dict[s
     for manager, files in extracted.items():
         for package_file in files:
             for dep in package_file["deps"]:
-                deps[(package_file["packageFile"], dep["depName"])] = dep | {"manager": manager}
+                name = dep.get("depName") or dep.get("packageName", "")
+                deps[(package_file["packageFile"], name)] = dep | {"manager": manager}
     for workflow in WORKFLOWS:
         path = f".github/workflows/{workflow}"
         for _, step in all_steps(load_workflow(root, workflow)):
