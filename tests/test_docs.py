@@ -143,7 +143,8 @@ def build_docs(root: Path) -> tuple[int, str, Path]:
     """`mkdocs build --strict` once per distinct docs tree: (exit code, output, site folder)."""
     key = docs_tree_key(root)
     if key not in _BUILDS:
-        site = root / "build" / "site"
+        # Next to the project, not in it: other tests compare the rendered tree file by file.
+        site = root.parent / f"site-{key[:12]}"
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
             cwd=root,
