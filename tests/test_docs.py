@@ -430,6 +430,9 @@ def test_catalog_describes_the_selected_components(name: str, render_set):
         assert valid_name.fullmatch(name_), name_
         assert len(name_) <= 63, name_
         assert entity["spec"]["owner"].startswith("group:default/")
+        for key, value in entity["metadata"].get("annotations", {}).items():
+            assert re.fullmatch(r"[a-z0-9.-]+/[A-Za-z0-9._-]+", key), key
+            assert isinstance(value, str), key
         by_ref[f"{entity['kind'].lower()}:default/{name_}"] = entity
     (system,) = [e for e in entities if e["kind"] == "System"]
     assert system["metadata"]["name"] == answers["project_slug"]
@@ -450,6 +453,20 @@ def test_catalog_describes_the_selected_components(name: str, render_set):
             assert entity["spec"]["type"] in {"website", "service"}
         for ref in entity["spec"].get("dependsOn", []):
             assert ref in by_ref, f"{name_} depends on {ref}, which the catalog does not define"
+
+
+@pytest.mark.parametrize("name", MATRIX)
+def test_docs_yaml_passes_the_projects_own_yamllint(name: str, render_set):
+    """`make lint` runs yamllint --strict with the project's config on these files."""
+    root = render_set(name)
+    result = subprocess.run(
+        [sys.executable, "-m", "yamllint", "--strict", "mkdocs.yml", "catalog-info.yaml"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_hostile_answers_display_as_written(render_set):
