@@ -1,7 +1,7 @@
 """One quoting filter per output format.
 
-Every answer that lands in a generated YAML, JSON, HCL, TOML or shell file goes through the
-filter for that format, so quotes, colons, `${`, backslashes, newlines and unicode in an answer
+Every answer that lands in a generated YAML, JSON, HCL, TOML, shell or Markdown file goes
+through the filter for that format, so quotes, colons, `${`, backslashes, newlines and unicode in an answer
 can never break the file. Each filter turns a Python value (str, int, float, bool, None, list,
 dict) into a literal of its format. Stdlib and jinja2 only: copier runs this module.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -113,7 +114,32 @@ def to_sh(value: Any) -> str:
     return shlex.quote(str(value))
 
 
+# Characters Markdown (and the tables and HTML it allows) could read as markup anywhere in a line.
+_MD_INLINE = {c: f"&#{ord(c)};" for c in "\\`*_[]{}|#!$~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# A line that starts with one of these could become a list, heading, quote, rule or fence.
+_MD_LINE_START = re.compile(r"^(?:[-+=:]|\d+[.)])")
+
+
+def to_md(value: Any) -> str:
+    """Markdown text that displays as `value`: markup characters become HTML entities.
+
+    Lines keep their breaks (blank lines still separate paragraphs) but lose leading blanks, so
+    an answer can never start a code block, list, heading or table, nor close one it sits in.
+    Never put the result inside a code span: entities are not decoded there.
+    """
+    lines = []
+    for line in str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        escaped = "".join(_MD_INLINE.get(char, char) for char in line.strip().replace("\t", " "))
+        match = _MD_LINE_START.match(escaped)
+        if match:
+            first = match.group(0)
+            escaped = "".join(f"&#{ord(c)};" for c in first) + escaped[len(first) :]
+        lines.append(escaped)
+    return "\n".join(lines)
+
+
 FILTERS = {
+    "to_md": to_md,
     "to_yaml": to_yaml,
     "to_json": to_json,
     "to_hcl": to_hcl,
