@@ -20,7 +20,7 @@ ENVIRONMENTS = ("staging", "production")
 COMPONENT_PATHS: dict[str, list[str]] = {
     "web": [],
     "edge": [],
-    "platform": [],
+    "platform": ["services", "deploy", "make/platform.mk"],
     "observability": [],
 }
 
@@ -54,6 +54,8 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "hostname": hostname,
                 "url": f"https://{hostname}",
                 "api_url": f"https://{hostname}/api",
+                # The EKS service's own host name (the ALB's; DNS points it at the Ingress).
+                "service_hostname": f"api.{hostname}",
                 "aws_account_id": account,
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,
