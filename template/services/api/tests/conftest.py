@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from api.config import Settings
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.config import Settings
 
 UPSTREAM_URL = "http://upstream.test/v1/data"
 

@@ -10,9 +10,8 @@ import logging
 import os
 from pathlib import Path
 
-from api.config import load_settings
-
 from api.app import create_app
+from api.config import load_settings
 from api.logs import configure_logging
 from api.server import serve
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from api.config import ConfigError, Settings, load_settings
 
 SRC = Path(__file__).resolve().parents[1] / "src"

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import httpx2 as httpx
 import pytest
-from api.config import Settings
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import METRICS_PATH, create_app
+from api.config import Settings
 from api.metrics import DEFAULT_BUCKETS, latency_buckets
 
 from .conftest import FakeUpstream, make_settings

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import httpx2 as httpx
 import pytest
-from api.config import Settings
 from fastapi.testclient import TestClient
 
+from api.config import Settings
 from api.metrics import create_metrics
 from api.upstream import UpstreamClient
 
