@@ -319,6 +319,7 @@ def checkov_report(render_set, tmp_path_factory: pytest.TempPathFactory) -> dict
     return report[0] if isinstance(report, list) else report
 
 
+@pytest.mark.xdist_group("platform-checkov")  # one checkov run for both
 def test_checkov_finds_nothing(checkov_report: dict[str, Any]):
     failed = [
         f"{c['check_id']} {c['resource']} {c['file_path']}"
@@ -330,6 +331,7 @@ def test_checkov_finds_nothing(checkov_report: dict[str, Any]):
     print(f"checkov: {summary['passed']} passed, {summary['failed']} failed, {summary['skipped']} skipped")
 
 
+@pytest.mark.xdist_group("platform-checkov")  # one checkov run for both
 def test_every_checkov_skip_is_justified(checkov_report: dict[str, Any], render_set):
     skipped = checkov_report["results"]["skipped_checks"]
     assert skipped, "the chart's inline skips should be visible to checkov"
