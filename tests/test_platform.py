@@ -428,6 +428,17 @@ def test_chart_matches_the_service_code(value_set: str, render_set):
     assert f"USER {container['securityContext']['runAsUser']}:" in dockerfile
 
 
+def test_slo_threshold_flows_from_the_answer_to_the_histogram(template_src: Path, tmp_path: Path):
+    """A non-default SLO reaches the chart's values, the pod's environment and the code's default."""
+    root = render(template_src, tmp_path / "project", {"components": ["platform"], "slo_latency_ms": 1234})
+    values = yaml.safe_load((root / CHART / "values.yaml").read_text())
+    assert values["config"]["sloLatencyMs"] == 1234
+    assert values["serviceMonitor"]["enabled"] is False  # observability not selected
+    for value_set in VALUE_SETS:
+        assert env_of(api_container(manifests(root, value_set)))["API_SLO_LATENCY_MS"] == "1234"
+    assert settings_fields(root / "services/api/src/api/config.py")["slo_latency_ms"] == 1234
+
+
 def test_metrics_contract_in_code(render_set):
     defined = metric_definitions(render_set("default") / "services/api/src/api/metrics.py")
     assert {name: defined[name] for name in CONTRACT_METRICS} == CONTRACT_METRICS
@@ -667,3 +678,41 @@ def test_service_venv_is_built_from_the_lock(service_checks):
     )
     locked = lock_pins(root / "services/api/requirements-dev.lock", this_platform=True)
     assert locked.items() <= installed.items()
+
+
+@pytest.mark.e2e
+@pytest.mark.xdist_group("platform")
+@pytest.mark.parametrize("platform", ["manylinux_2_17_x86_64", "manylinux_2_17_aarch64"])
+def test_image_dependencies_install_as_wheels_on_python_312(platform: str, service_checks, tmp_path: Path):
+    """What the Dockerfile installs: every locked package has a wheel for CPython 3.12 on Linux,
+    matching its hash (the image cannot be built here: no Docker engine)."""
+    root, _ = service_checks
+    pip = root / "services/api/.venv/bin/pip"
+    result = subprocess.run(
+        [
+            str(pip),
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--require-hashes",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.12",
+            "--implementation",
+            "cp",
+            "--platform",
+            platform,
+            "--dest",
+            str(tmp_path),
+            "-r",
+            str(root / "services/api/requirements.lock"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    wheels = {p.name.split("-")[0].lower().replace("_", "-") for p in tmp_path.glob("*.whl")}
+    assert wheels >= {"fastapi", "uvicorn", "pydantic-core", "prometheus-client", "httpx2"}
