@@ -39,9 +39,11 @@ class FakeUpstream:
     def __init__(self) -> None:
         self.plan: list[httpx.Response | Exception] = []
         self.calls = 0
+        self.read_timeouts: list[float] = []
 
     def handler(self, request: httpx.Request) -> httpx.Response:
         self.calls += 1
+        self.read_timeouts.append(request.extensions["timeout"]["read"])
         outcome = self.plan.pop(0) if self.plan else httpx.Response(200, json={"items": []})
         if isinstance(outcome, Exception):
             raise outcome

@@ -22,7 +22,7 @@ def record(message: str, **extra: object) -> logging.LogRecord:
 
 
 def test_a_line_is_one_json_object() -> None:
-    line = JsonFormatter().format(record('quote " and\nnewline', route="/x", status=200))
+    line = JsonFormatter().format(record('quote " and\nnewline', route="/x", status=200, color_message="x"))
     assert "\n" not in line
     entry = json.loads(line)
     assert entry["message"] == 'quote " and\nnewline'
@@ -30,6 +30,7 @@ def test_a_line_is_one_json_object() -> None:
     assert entry["logger"] == "api.test"
     assert (entry["route"], entry["status"]) == ("/x", 200)
     assert entry["time"].endswith("+00:00")
+    assert "color_message" not in entry  # uvicorn's terminal-coloured copy of the message
 
 
 def test_request_id_is_attached() -> None:

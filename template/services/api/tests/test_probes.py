@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx2 as httpx
 from fastapi.testclient import TestClient
 
-from api.app import LIVENESS_PATH, READINESS_PATH, create_app
+from api.app import LIVENESS_PATH, READINESS_PATH, READINESS_UPSTREAM_TIMEOUT, create_app
 
 from .conftest import FakeUpstream, make_settings
 
@@ -33,10 +33,14 @@ def test_not_ready_while_draining(client: TestClient) -> None:
     assert client.get(LIVENESS_PATH).status_code == 200
 
 
-def test_readiness_reports_upstream(upstream_client: Callable[..., TestClient]) -> None:
-    response = upstream_client().get(READINESS_PATH)
+def test_readiness_reports_upstream(
+    upstream_client: Callable[..., TestClient], upstream: FakeUpstream
+) -> None:
+    response = upstream_client(upstream_timeout_seconds=10).get(READINESS_PATH)
     assert response.status_code == 200
     assert response.json()["checks"] == {"shutdown": "ok", "upstream": "ok"}
+    # The check answers within the probe's timeout, whatever the upstream's own timeout.
+    assert upstream.read_timeouts == [READINESS_UPSTREAM_TIMEOUT]
 
 
 def test_optional_upstream_down_degrades_but_stays_ready(

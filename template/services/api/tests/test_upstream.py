@@ -82,6 +82,23 @@ async def test_each_attempt_has_a_timeout() -> None:
     assert seen == [{"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5}]
 
 
+@pytest.mark.anyio
+async def test_a_call_can_shorten_the_timeout() -> None:
+    seen: list[dict[str, float | None]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.extensions["timeout"])
+        return httpx.Response(200, json={})
+
+    settings = make_settings(upstream_url=UPSTREAM_URL, upstream_timeout_seconds=5)
+    client = UpstreamClient(settings, create_metrics(0.3), transport=httpx.MockTransport(handler))
+    try:
+        await client.get_json("", attempt_timeout=0.5)
+    finally:
+        await client.aclose()
+    assert seen == [{"connect": 0.5, "read": 0.5, "write": 0.5, "pool": 0.5}]
+
+
 def test_client_needs_a_url(settings: Settings) -> None:
     with pytest.raises(ValueError, match="API_UPSTREAM_URL"):
         UpstreamClient(settings, create_metrics(0.3))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2 as httpx
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -22,6 +22,8 @@ from api.upstream import UpstreamClient, UpstreamUnavailable
 LIVENESS_PATH = "/healthz"
 READINESS_PATH = "/readyz"
 METRICS_PATH = "/metrics"
+# Seconds readiness waits for the upstream; below the chart's readiness probe timeout (2 s).
+READINESS_UPSTREAM_TIMEOUT = 1.0
 
 log = logging.getLogger("api")
 
@@ -77,7 +79,8 @@ def create_app(settings: Settings, upstream_transport: httpx.AsyncBaseTransport 
         ready = not state.draining
         if state.upstream is not None:
             try:
-                await state.upstream.get_json("", retries=0)
+                # One short attempt: the answer must arrive within the probe's own timeout.
+                await state.upstream.get_json("", retries=0, attempt_timeout=READINESS_UPSTREAM_TIMEOUT)
                 checks[settings.upstream_name] = "ok"
             except UpstreamUnavailable:
                 checks[settings.upstream_name] = "down"
@@ -102,7 +105,7 @@ def create_app(settings: Settings, upstream_transport: httpx.AsyncBaseTransport 
     if settings.upstream_url is not None:
 
         @app.get("/v1/upstream")
-        async def upstream_data(request: Request) -> JSONResponse:
+        async def upstream_data() -> JSONResponse:
             """The upstream's data; its last good answer (marked stale) when it is down."""
             assert state.upstream is not None  # created by the lifespan before any request
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 from types import FrameType
 
 import uvicorn
@@ -24,19 +25,25 @@ class DrainingServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, state: State) -> None:
         super().__init__(config)
         self.state = state
+        self.signal_name = "none"
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if not self.state.draining:
-            log.info(
-                "shutdown requested: draining in-flight requests",
-                extra={
-                    "signal": signal.Signals(sig).name,
-                    "in_flight": len(self.server_state.tasks),
-                    "drain_seconds": self.config.timeout_graceful_shutdown,
-                },
-            )
+        # A signal handler must not log: it can interrupt a write to stdout and the nested
+        # write fails. Set flags only; shutdown() below logs from the event loop.
         self.state.draining = True
+        self.signal_name = signal.Signals(sig).name
         super().handle_exit(sig, frame)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        log.info(
+            "shutdown requested: draining in-flight requests",
+            extra={
+                "signal": self.signal_name,
+                "in_flight": len(self.server_state.tasks),
+                "drain_seconds": self.config.timeout_graceful_shutdown,
+            },
+        )
+        await super().shutdown(sockets)
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:

@@ -43,9 +43,15 @@ class UpstreamClient:
     def _count(self, outcome: str) -> None:
         self.metrics.upstream_requests.labels(upstream=self.name, outcome=outcome).inc()
 
-    async def get_json(self, path: str, *, retries: int | None = None) -> Any:
-        """GET `path` and decode JSON; raise UpstreamUnavailable after the last failed attempt."""
+    async def get_json(
+        self, path: str, *, retries: int | None = None, attempt_timeout: float | None = None
+    ) -> Any:
+        """GET `path` and decode JSON; raise UpstreamUnavailable after the last failed attempt.
+
+        `retries` and `attempt_timeout` override the configured ones for one call (readiness does).
+        """
         attempts = 1 + (self.retries if retries is None else retries)
+        per_attempt = httpx.USE_CLIENT_DEFAULT if attempt_timeout is None else httpx.Timeout(attempt_timeout)
         reason = "no attempt made"
         for attempt in range(attempts):
             if attempt:
@@ -53,7 +59,7 @@ class UpstreamClient:
                 delay = self.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.0)  # noqa: S311 (not crypto)
                 await asyncio.sleep(delay)
             try:
-                response = await self.client.get(path)
+                response = await self.client.get(path, timeout=per_attempt)
             except httpx.TimeoutException:
                 self._count("timeout")
                 reason = "timeout"
