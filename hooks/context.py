@@ -32,6 +32,9 @@ COMPONENT_PATHS: dict[str, list[str]] = {
         "infra/modules/aws-network",
         "infra/modules/aws-eks",
         "infra/modules/cluster-addons",
+        "services",
+        "deploy",
+        "make/platform.mk",
     ],
     "observability": [
         "observability",
@@ -70,6 +73,8 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "hostname": hostname,
                 "url": f"https://{hostname}",
                 "api_url": f"https://{hostname}/api",
+                # The EKS service's own host name (the ALB's; DNS points it at the Ingress).
+                "service_hostname": f"api.{hostname}",
                 "aws_account_id": account,
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,

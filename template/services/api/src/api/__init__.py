@@ -1,0 +1,1 @@
+"""The project's HTTP service: FastAPI behind uvicorn, built to run on Kubernetes."""
