@@ -1,10 +1,10 @@
 """The default project rendered once, its Node workspaces installed once, for the web and edge e2e tests.
 
 Both tests/test_web.py and tests/test_edge.py use it. Their tests share the xdist group
-"webedge", but with pytest 9.2 and pytest-xdist 3.8.0 the group does not keep them on one worker
-(xdist renames `item._nodeid`, which pytest 9 no longer reads). So the expensive steps run
-`once()`: under a file lock, in the folder all workers of a run share, and are reused by the
-others. Measurements go to build/webedge-metrics.json for the report.
+"webedge"; the expensive steps still run `once()`, under a file lock in the folder all workers of
+a run share, so the tests stay correct however xdist spreads them (pytest 9.2 with
+pytest-xdist 3.8 was seen to split groups; pyproject.toml pins a pytest that does not).
+Measurements go to build/webedge-metrics.json for the report.
 """
 
 from __future__ import annotations
