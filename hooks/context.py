@@ -75,6 +75,9 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "api_url": f"https://{hostname}/api",
                 # The EKS service's own host name (the ALB's; DNS points it at the Ingress).
                 "service_hostname": f"api.{hostname}",
+                # the service's ECR repository: one per environment, so two environments in one
+                # account never share (or overwrite) an immutable tag
+                "image_repository": f"{slug}/{name}/api",
                 "aws_account_id": account,
                 "cluster_name": f"{slug}-{name}",
                 "namespace": slug,

@@ -154,6 +154,18 @@ SCHEMAS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "aws_iam_role_policy": ({"policy", "role"}, {"name", "name_prefix"}),
     "aws_iam_role_policy_attachment": ({"role", "policy_arn"}, set()),
+    "aws_ecr_repository": (
+        {"name"},
+        {
+            "image_tag_mutability",
+            "image_scanning_configuration",
+            "encryption_configuration",
+            "force_delete",
+            "image_tag_mutability_exclusion_filter",
+            "tags",
+        },
+    ),
+    "aws_ecr_lifecycle_policy": ({"repository", "policy"}, set()),
     "data.aws_iam_policy_document": (
         set(),
         {"statement", "source_policy_documents", "override_policy_documents", "version", "policy_id"},

@@ -542,7 +542,8 @@ def test_service_account_role_only_with_an_account_id(name: str, render_set):
             assert image.startswith(f"{account}.dkr.ecr.{answer(root, 'aws_region')}.amazonaws.com/")
         else:
             assert annotations == {}
-            assert image.startswith(f"{slug_of(root)}/api:")
+        # each environment pulls from its own repository (infra: image_repository)
+        assert f"/{slug_of(root)}/{env}/api:" in f"/{image}"
 
 
 # --- Dockerfile and dependency lock ----------------------------------------------------------
