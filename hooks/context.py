@@ -86,7 +86,6 @@ def environments(answers: dict[str, Any]) -> list[dict[str, Any]]:
                 "site_name": f"{slug}-web-{name}",
                 "contact_queue": f"{slug}-contact-{name}",
                 "contact_dead_letter_queue": f"{slug}-contact-{name}-dlq",  # the consumer matches "-dlq"
-                "contact_store": f"{slug}-contact-store-{name}",
                 "state_key": f"{name}/terraform.tfstate",
             }
         )

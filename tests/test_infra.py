@@ -127,7 +127,6 @@ SCHEMAS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "cloudflare_workers_route": ({"pattern", "script", "zone_id"}, set()),
     "cloudflare_queue": ({"queue_name"}, {"account_id", "settings"}),
-    "cloudflare_workers_kv_namespace": ({"account_id", "title"}, {"jurisdiction"}),
     "data.cloudflare_zone": (set(), {"filter", "zone_id"}),
     "aws_iam_openid_connect_provider": ({"url"}, {"client_id_list", "thumbprint_list", "tags"}),
     "aws_s3_bucket": (set(), {"bucket", "bucket_prefix", "force_destroy", "object_lock_enabled", "tags"}),
@@ -205,7 +204,7 @@ RESOURCE_META = {"count", "for_each", "depends_on", "lifecycle", "provider", "dy
 CONTRACT_OUTPUTS = {
     None: {"environment", "terraform_role_arn"},
     "web": {"hostname", "site_name"},
-    "edge": {"hostname", "worker_name", "contact_store_id"},
+    "edge": {"hostname", "worker_name"},
     "platform": {"deploy_role_arn", "cluster_name", "app_namespace", "app_role_arn"},
 }
 

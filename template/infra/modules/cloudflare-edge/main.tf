@@ -30,8 +30,3 @@ resource "cloudflare_queue" "contact_dead_letter" {
   account_id = var.account_id
   queue_name = var.contact_dead_letter_queue
 }
-
-resource "cloudflare_workers_kv_namespace" "contact_store" {
-  account_id = var.account_id
-  title      = var.contact_store_title
-}

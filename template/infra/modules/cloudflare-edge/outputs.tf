@@ -17,8 +17,3 @@ output "contact_dead_letter_queue" {
   description = "Name of the contact dead-letter queue."
   value       = cloudflare_queue.contact_dead_letter.queue_name
 }
-
-output "contact_store_id" {
-  description = "Id of the CONTACT_STORE KV namespace (wrangler.jsonc kv_namespaces[].id)."
-  value       = cloudflare_workers_kv_namespace.contact_store.id
-}

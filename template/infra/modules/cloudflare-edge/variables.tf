@@ -38,11 +38,6 @@ variable "contact_dead_letter_queue" {
   type        = string
 }
 
-variable "contact_store_title" {
-  description = "Title of the KV namespace for idempotency records and dead letters (the CONTACT_STORE binding)."
-  type        = string
-}
-
 variable "create_dns_record" {
   description = "Create the proxied hostname record. False when the site already owns the hostname's record."
   type        = bool
