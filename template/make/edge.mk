@@ -24,6 +24,7 @@ edge-rollback: $(NODE_MODULES) ## roll the Worker back to its previous version: 
 	  --message "make edge-rollback by $$(git config user.name || whoami)"
 
 CHECK_TARGETS += edge-check
+DEV_TARGETS += edge-dev
 TEST_TARGETS += edge-test
 
 .PHONY: edge-dev edge-check edge-test edge-build edge-deploy edge-rollback
