@@ -32,8 +32,10 @@ METRICS_FILE = ROOT / "build" / "localenv-metrics.json"
 HEALTHY_WITHIN = 120  # seconds; the stack is usually healthy in about ten
 STOP_WITHIN = 30
 
-# Each component's dev server: its port, and the requests that prove it serves.
-PORTS = {"web": 4321, "edge": 8787, "platform": 8000}
+# Each component's dev server port. Not the defaults (4321, 8787, 8000): other projects' dev servers
+# on the same machine use those. `make dev WEB_PORT=...` is also how a developer moves them.
+PORTS = {"web": 14321, "edge": 18787, "platform": 18000}
+PORT_VARIABLES = {"web": "WEB_PORT", "edge": "EDGE_PORT", "platform": "API_PORT"}
 # What the processes of each component look like in `ps` (a fragment of their command line).
 PROCESSES = {"web": "astro dev", "edge": "workerd serve", "platform": "uvicorn api.dev:app"}
 
@@ -42,7 +44,10 @@ STACKS = {
     "platform-only": {"components": ["platform"]},  # one component: nothing of the others starts
 }
 SELECTED = {"full": ["web", "edge", "platform"], "platform-only": ["platform"]}
-SMOKE_URL = {"full": "http://127.0.0.1:4321", "platform-only": "http://127.0.0.1:8000"}
+SMOKE_URL = {
+    "full": f"http://127.0.0.1:{PORTS['web']}",
+    "platform-only": f"http://127.0.0.1:{PORTS['platform']}",
+}
 
 
 def get(url: str) -> tuple[int, Message, bytes]:
@@ -76,17 +81,18 @@ def health_checks(components: list[str]) -> dict[str, object]:
     def status_200(status: int, _headers: Message, _body: bytes) -> str:
         return "" if status == 200 else f"status {status}"
 
+    web, edge, api = (f"http://127.0.0.1:{PORTS[c]}" for c in ("web", "edge", "platform"))
     checks: dict[str, object] = {}
     if "web" in components:
-        checks["http://127.0.0.1:4321/"] = html_page
+        checks[f"{web}/"] = html_page
     if "edge" in components:
-        checks["http://127.0.0.1:8787/api/health"] = json_ok({"version", "commit"})
+        checks[f"{edge}/api/health"] = json_ok({"version", "commit"})
     if {"web", "edge"} <= set(components):
         # The site's origin forwards /api/* to the local Worker, as the production routes do.
-        checks["http://127.0.0.1:4321/api/health"] = json_ok({"version", "commit"})
+        checks[f"{web}/api/health"] = json_ok({"version", "commit"})
     if "platform" in components:
-        checks["http://127.0.0.1:8000/healthz"] = json_ok(set())
-        checks["http://127.0.0.1:8000/readyz"] = status_200
+        checks[f"{api}/healthz"] = json_ok(set())
+        checks[f"{api}/readyz"] = status_200
     return checks
 
 
@@ -199,7 +205,7 @@ def test_make_dev_runs_every_selected_component_and_stops_cleanly(stack: str, se
     log = dev_log.open("w")
     started = time.monotonic()
     dev = subprocess.Popen(
-        ["make", "dev"],
+        ["make", "dev", *(f"{PORT_VARIABLES[c]}={port}" for c, port in PORTS.items())],
         cwd=project,
         env=node_env(),
         stdin=subprocess.DEVNULL,
@@ -225,14 +231,14 @@ def test_make_dev_runs_every_selected_component_and_stops_cleanly(stack: str, se
             assert not host.socket(f"tcp://127.0.0.1:{port}").is_listening, f"{port} listens: not selected"
 
         # The processes are the components' dev servers, all under make dev.
-        stack = descendants(host, dev.pid)
-        pids = [p.pid for p in stack]
-        commands = [p.args for p in stack]
+        tree = descendants(host, dev.pid)
+        pids = [p.pid for p in tree]
+        commands = [p.args for p in tree]
         assert any("scripts/dev.py" in c for c in commands), commands
         for component, fragment in PROCESSES.items():
             running = [c for c in commands if fragment in c]
             assert bool(running) == (component in components), (component, commands)
-        rss_mb = round(sum(p.rss_kb for p in stack) / 1024)
+        rss_mb = round(sum(p.rss_kb for p in tree) / 1024)
 
         # The pipeline's own smoke tests pass against the local stack.
         smoke = run(project, "make", "smoke", f"URL={SMOKE_URL[stack]}", timeout=120)
