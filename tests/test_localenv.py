@@ -292,3 +292,69 @@ def test_dev_script_is_python_stdlib_only():
         if line.startswith(("import ", "from ")) and not line.startswith("from __future__")
     }
     assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+
+
+# scripts/dev.py on its own, with stand-in dev servers: fast, no Node or service needed.
+STAND_IN = """\
+long-dev:
+\t@python3 -c 'import os, time; print("long", os.getpid(), flush=True); time.sleep(300)'
+other-dev:
+\t@sh -c 'echo other $$$$; sleep 300'
+short-dev:
+\t@echo short; exit 3
+"""
+
+
+def start_dev_script(tmp_path: Path, *targets: str) -> subprocess.Popen[str]:
+    (tmp_path / "Makefile").write_text(STAND_IN)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "template/scripts/dev.py"), *targets],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "NO_COLOR": "1", "DEV_STOP_SECONDS": "5"},
+    )
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_dev_script_labels_each_line_and_stops_every_group_on_sigint(tmp_path: Path):
+    dev = start_dev_script(tmp_path, "long-dev", "other-dev")
+    lines: list[str] = []
+    while len([line for line in lines if line.startswith(("long  | long", "other | other"))]) < 2:
+        line = dev.stdout.readline()
+        assert line, f"dev.py ended early: {lines}"
+        lines.append(line)
+    pids = [int(line.split()[-1]) for line in lines if line.startswith(("long  | long", "other | other"))]
+    assert all(alive(pid) for pid in pids)
+    os.killpg(dev.pid, signal.SIGINT)  # Ctrl-C reaches dev.py's group; the servers have their own
+    output, _ = dev.communicate(timeout=15)
+    assert dev.returncode == 0, output
+    assert "dev: SIGINT: stopping long-dev, other-dev" in output
+    assert output.rstrip().endswith("dev: stopped")
+    assert not [pid for pid in pids if alive(pid)]
+
+
+def test_dev_script_stops_the_others_when_one_exits(tmp_path: Path):
+    dev = start_dev_script(tmp_path, "long-dev", "short-dev")
+    output, _ = dev.communicate(timeout=30)
+    assert dev.returncode == 1, output
+    assert "short | short" in output
+    assert "dev: short-dev exited with status 2: stopping the others" in output  # make's status
+    pids = [int(line.split()[-1]) for line in output.splitlines() if line.startswith("long  | long")]
+    assert not [pid for pid in pids if alive(pid)]
+
+
+def test_dev_script_refuses_an_empty_target_list(tmp_path: Path):
+    dev = start_dev_script(tmp_path)
+    output, _ = dev.communicate(timeout=10)
+    assert dev.returncode == 64
+    assert "usage" in output
