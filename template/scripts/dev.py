@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Usage: scripts/dev.py TARGET...   (what `make dev` runs, with each component's DEV_TARGETS)
 
-Runs every TARGET (a make target that serves one component in the foreground: web-dev, edge-dev,
-api-dev) at once, prints their output interleaved with a label per line, and stops all of them
-when you press Ctrl-C, when it gets SIGTERM, or when one of them exits.
+Runs every TARGET at once (a make target that serves one component in the foreground; each
+component's make/*.mk adds its own to DEV_TARGETS), prints their output interleaved with a label
+per line, and stops all of them on Ctrl-C, on SIGTERM, or when one of them exits.
 
-Each target runs in its own process group, so stopping it reaches everything it started (npm,
-node, workerd, uvicorn's reloader and worker) and nothing is left listening afterwards.
+Each target runs in its own process group, so stopping it reaches every process it started
+(package manager, dev server, runtime, reloader) and nothing is left listening afterwards.
 Environment: DEV_STOP_SECONDS (default 10) is how long a component may take to stop before it
 is killed.
 """
@@ -82,7 +82,7 @@ def main(targets: list[str]) -> int:
         return 64
     make = os.environ.get("MAKE", "make")
     grace = float(os.environ.get("DEV_STOP_SECONDS", "10"))
-    # No telemetry from the dev servers; wrangler and Astro read these.
+    # Opt out of the dev servers' usage telemetry (a developer's own settings win).
     env = {"WRANGLER_SEND_METRICS": "false", "ASTRO_TELEMETRY_DISABLED": "1", **os.environ}
     width = max(len(t.removesuffix("-dev")) for t in targets)
     lock = threading.Lock()

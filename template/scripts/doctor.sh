@@ -37,7 +37,7 @@ version() {
   esac
 }
 
-# Node older than .node-version's major counts as missing: Astro and wrangler refuse to run.
+# Node older than .node-version's major counts as missing: the Node toolchain refuses to run on it.
 node_version() {
   local found wanted
   found=$(node --version) || return 1
