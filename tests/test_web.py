@@ -119,8 +119,10 @@ def test_make_targets_follow_the_contract(render_set):
     for target in ("web-check", "web-build", "web-test", "web-deploy", "web-dev"):
         assert re.search(rf"^{target}:.*## \S", text, re.M), f"{target} missing or without ## help"
     node = (render_set("default") / "make/node.mk").read_text()
-    for target in ("node-setup", "dev", "build"):
+    for target in ("node-setup", "build"):
         assert re.search(rf"^{target}:.*## \S", node, re.M)
+    # `make dev` is the base Makefile's: it runs every component's DEV_TARGETS (tests/test_localenv.py)
+    assert re.search(r"^DEV_TARGETS \+= web-dev$", text, re.M)
 
 
 # --- static: workspaces and locks -------------------------------------------------------------

@@ -1,9 +1,10 @@
 # The API Worker in apps/edge (Cloudflare Workers, TypeScript).
 EDGE := apps/edge
+EDGE_PORT ?= 8787
 COMMIT ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
-edge-dev: $(NODE_MODULES) ## run the Worker locally on http://127.0.0.1:8787 (secrets from apps/edge/.dev.vars)
-	npm run dev --workspace $(EDGE)
+edge-dev: $(NODE_MODULES) ## run the Worker on http://127.0.0.1:8787 (EDGE_PORT), local KV and Queues (secrets: apps/edge/.dev.vars)
+	npm run dev --workspace $(EDGE) -- --port $(EDGE_PORT)
 
 edge-check: $(NODE_MODULES) ## type-check the Worker and its tests (tsc --noEmit)
 	npm run check --workspace $(EDGE)
@@ -24,6 +25,7 @@ edge-rollback: $(NODE_MODULES) ## roll the Worker back to its previous version: 
 	  --message "make edge-rollback by $$(git config user.name || whoami)"
 
 CHECK_TARGETS += edge-check
+DEV_TARGETS += edge-dev
 TEST_TARGETS += edge-test
 
 .PHONY: edge-dev edge-check edge-test edge-build edge-deploy edge-rollback
