@@ -116,9 +116,22 @@ def _lighthouse(url: str, report: Path) -> dict[str, Any]:
         timeout=300,
     )
     result = json.loads(report.read_text())
-    requests = result["audits"]["network-requests"]["details"]["items"]
+    audits = result["audits"]
+    requests = audits["network-requests"]["details"]["items"]
+    # What keeps a category below 100 (scored audits only), so a low score explains itself.
+    below = sorted(
+        {
+            ref["id"]
+            for name in CATEGORIES
+            for ref in result["categories"][name]["auditRefs"]
+            if ref.get("weight")
+            and (audits[ref["id"]].get("score") is not None)
+            and audits[ref["id"]]["score"] < 1
+        }
+    )
     return {
         "scores": {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES},
+        "audits_below_full_score": below,
         "requests": len(requests),
         "transfer_bytes": int(result["audits"]["total-byte-weight"]["numericValue"]),
     }
