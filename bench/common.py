@@ -185,6 +185,11 @@ def wrk(url: str, connections: int, seconds: int, script: str = "statuses.lua") 
     out = subprocess.run(
         command, cwd=WRK_SCRIPTS, capture_output=True, text=True, check=True, timeout=seconds + 60
     ).stdout
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> dict[str, Any]:
+    """The numbers of wrk's `--latency` report plus the STATUSES line of bench/wrk/statuses.lua."""
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
     statuses = json.loads(re.search(r"^STATUSES (\{.*\})$", out, re.M).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
