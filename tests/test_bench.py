@@ -103,7 +103,7 @@ def test_server_stops_its_whole_process_group(tmp_path: Path):
         "open(sys.argv[1], 'w').write(str(p.pid)); time.sleep(300)"
     )
     with common.Server(
-        [sys.executable, "-c", script], tmp_path, dict(os.environ), tmp_path / "log"
+        [sys.executable, "-c", script, str(pid_file)], tmp_path, dict(os.environ), tmp_path / "log"
     ) as server:
         deadline = time.monotonic() + 10
         while not pid_file.exists() or not pid_file.read_text():
