@@ -190,7 +190,10 @@ def wrk(url: str, connections: int, seconds: int, script: str = "statuses.lua") 
 
 def parse_wrk(out: str) -> dict[str, Any]:
     """The numbers of wrk's `--latency` report plus the STATUSES line of bench/wrk/statuses.lua."""
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    # wrk pads a value in seconds ("1.20s ") to the width of "1.20ms": allow trailing blanks.
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", out, re.M))
+    if set(latency) != {"50", "99"} or "STATUSES" not in out:
+        raise RuntimeError(f"unexpected wrk report:\n{out[-3000:]}")
     statuses = json.loads(re.search(r"^STATUSES (\{.*\})$", out, re.M).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {

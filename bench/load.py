@@ -16,15 +16,18 @@ ROUNDS = 3
 def rounds(targets: dict[str, dict[str, tuple[str, str]]]) -> dict[str, Any]:
     """`targets[system][endpoint] = (url, wrk script)`; returns medians per system, endpoint, level.
 
-    Every round runs each endpoint and level once on every system, the systems' order reversed
-    from one round to the next.
+    Endpoints are measured one after the other, in the order given (a write endpoint last: the
+    work it queues must not slow the reads measured after it). For each endpoint, every round
+    runs each level once on every system, the systems' order reversed from round to round.
     """
     samples: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     systems = list(targets)
     endpoints = list(next(iter(targets.values())))
-    for n in range(ROUNDS):
-        order = systems if n % 2 == 0 else systems[::-1]
-        for endpoint in endpoints:
+    for endpoint in endpoints:
+        for system in systems:
+            warm_up(*targets[system][endpoint])
+        for n in range(ROUNDS):
+            order = systems if n % 2 == 0 else systems[::-1]
             for level, connections in LEVELS.items():
                 for system in order:
                     url, script = targets[system][endpoint]

@@ -22,8 +22,6 @@ def run(project: Path, scratch: Path) -> dict[str, Any]:
     with Server([str(api / ".venv/bin/python"), "-m", "api"], api, env, scratch / "api.log") as server:
         ready = server.wait_ready(f"http://127.0.0.1:{port}/healthz")
         urls = {name: (f"http://127.0.0.1:{port}{path}", "statuses.lua") for name, path in ENDPOINTS.items()}
-        for url, script in urls.values():
-            load.warm_up(url, script)
         measured = load.rounds({"api": urls})["api"]
     return {
         "venv_s": round(setup, 1),

@@ -86,9 +86,12 @@ def _update_time(tmp: Path) -> dict[str, Any]:
     repo.release_working_tree("1.0.0", tmp / "scratch")
     repo.release_working_tree("2.0.0", tmp / "scratch2", _release_edit)
     pristine = render(repo.path, tmp / "pristine", {}, vcs_ref="1.0.0")
-    git(pristine, "init", "--quiet", "--initial-branch=main")
-    git(pristine, "add", "--all")
-    git(pristine, "commit", "--quiet", "-m", "Project from Groundwork 1.0.0")
+    # The post-copy task makes the first commit; commit whatever it left, as a user would.
+    if not (pristine / ".git").exists():
+        git(pristine, "init", "--quiet", "--initial-branch=main")
+    if git(pristine, "status", "--porcelain").strip():
+        git(pristine, "add", "--all")
+        git(pristine, "commit", "--quiet", "-m", "Project from Groundwork 1.0.0")
     project = tmp / "project"
 
     def fresh() -> None:

@@ -98,8 +98,6 @@ def run(project: Path, scratch: Path) -> dict[str, Any]:
         hello_urls = {
             name: (f"http://127.0.0.1:{hello_port}/", script) for name, (_, script) in worker_urls.items()
         }
-        for url, script in [*worker_urls.values(), *hello_urls.values()]:
-            load.warm_up(url, script)
         measured = load.rounds({"worker": worker_urls, "hello": hello_urls})
     log = (scratch / "wrangler-worker.log").read_text(errors="replace")
     return {

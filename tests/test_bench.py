@@ -28,7 +28,7 @@ Running 5s test @ http://127.0.0.1:8787/api/health
      50%  750.00us
      75%   70.80ms
      90%   95.57ms
-     99%    1.20s
+     99%    1.20s\x20
   812 requests in 5.01s, 201.17KB read
   Socket errors: connect 0, read 2, write 0, timeout 1
   Non-2xx or 3xx responses: 12
