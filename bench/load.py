@@ -10,7 +10,7 @@ from bench.common import summarise, wrk
 BASE_CONNECTIONS = 10
 LEVELS = {"1x": BASE_CONNECTIONS, "2x": 2 * BASE_CONNECTIONS}
 SECONDS = 5
-ROUNDS = 3
+ROUNDS = 5
 
 
 def rounds(targets: dict[str, dict[str, tuple[str, str]]]) -> dict[str, Any]:

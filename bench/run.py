@@ -8,6 +8,7 @@ status is non-zero.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from tests.support.render import render, snapshot_template
 COMMANDS = {
     "template": "copier's API (`run_copy`, `run_update`) and CLI (`copier copy --trust --defaults`)",
     "static": "`"
-    + " ".join(template.STATIC_COMMAND[: -len(template.STATIC_FILES)])
+    + shlex.join(template.STATIC_COMMAND[: -len(template.STATIC_FILES)])
     + " tests/test_<component>.py`",
     "site": "`make node-setup` (npm ci), `make web-build`, Lighthouse 13 in headless Chromium, 1 run a page",
     "worker": "`make edge-build`; `wrangler dev --ip 127.0.0.1` for the Worker and a hello-world Worker",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -134,7 +135,7 @@ def _static_validation(env: dict[str, str] | None) -> dict[str, Any]:
         "exit_code": result.returncode,
         "summary": re.sub(r"=+", "", summary).strip(),
         **counts,
-        "command": " ".join(STATIC_COMMAND[: -len(STATIC_FILES)]) + " tests/test_{platform,infra,...}.py",
+        "command": shlex.join(STATIC_COMMAND[: -len(STATIC_FILES)]) + " tests/test_{platform,infra,...}.py",
     }
 
 
