@@ -54,6 +54,8 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024 / 1024, 1),
         "python": platform.python_version(),
         "kernel": platform.release(),
+        # Other work on the machine moves every number here: say how busy it was at the start.
+        "load_average_1m": round(os.getloadavg()[0], 1),
         "git": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
         ).stdout.strip(),

@@ -99,11 +99,14 @@ def _site_md(r: dict[str, Any], setup: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _load_rows(name: str, levels: dict[str, Any], ratios: dict[str, Any] | None) -> list[str]:
+def _load_rows(
+    name: str, levels: dict[str, Any], ratios: dict[str, Any] | None, ratio_columns: bool = False
+) -> list[str]:
     rows = []
     for level, x in levels.items():
         ratio = ratios[level] if ratios else None
         extra = f" | {ratio['rps']:.2f} | {ratio['p50']:.2f} | {ratio['p99']:.2f}" if ratio else ""
+        extra = extra or (" | 1 | 1 | 1" if ratio_columns else "")
         rows.append(
             f"| {name} | {level} ({load.LEVELS[level]}) | {x['rps']:.0f} | {x['p50_ms']:.1f} "
             f"| {x['p99_ms']:.1f}{extra} | {_statuses(x)} |"
@@ -120,7 +123,9 @@ def _worker_md(r: dict[str, Any], b: dict[str, Any]) -> list[str]:
         "",
         "Under `wrangler dev` on loopback; ratios are the Worker over a hello-world Worker run alongside "
         f"(same wrangler, same requests, runs alternated, medians of {load.ROUNDS}). "
-        f"Write rate limit: {r['rate_limit']}.",
+        f"Write rate limit: {r['rate_limit']}. `wrangler dev` is a local simulator with its own proxy in "
+        "front of workerd, so its absolute numbers say little about Cloudflare's network: compare the "
+        "ratios from one run to the next.",
         "",
         "| endpoint | connections | req/s | p50 ms | p99 ms | req/s ratio | p50 ratio | p99 ratio "
         "| statuses |",
@@ -129,7 +134,7 @@ def _worker_md(r: dict[str, Any], b: dict[str, Any]) -> list[str]:
     for endpoint, levels in r["worker"].items():
         lines += _load_rows(endpoint, levels, r["ratio_to_hello"][endpoint])
     for endpoint, levels in r["hello"].items():
-        lines += _load_rows(f"hello-world ({endpoint.split()[0]})", levels, None)
+        lines += _load_rows(f"hello-world ({endpoint.split()[0]})", levels, None, ratio_columns=True)
     lines += ["", "Doubling the connections (2x over 1x):", ""]
     for endpoint, d in r["doubling"].items():
         lines.append(f"- {endpoint}: throughput x{d['rps_2x_over_1x']:.2f}, p99 x{d['p99_2x_over_1x']:.2f}")
@@ -162,7 +167,9 @@ def markdown(report: dict[str, Any]) -> str:
         "<!-- Written by `nox -s bench`; numbers from one run on the machine below. -->",
         "",
         f"Machine: {m['cpus']} cores ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}, "
-        f"template at {m['git']}. Render times are medians of {template.RUNS} runs. Whole bench: "
+        f"template at {m['git']}"
+        + (f", load average {m['load_average_1m']} at the start" if "load_average_1m" in m else "")
+        + f". Render times are medians of {template.RUNS} runs. Whole bench: "
         f"{sum(report['section_seconds'].values()) / 60:.1f} min. Everything runs on loopback.",
         "",
     ]
