@@ -9,7 +9,7 @@ from bench.common import summarise, wrk
 
 BASE_CONNECTIONS = 10
 LEVELS = {"1x": BASE_CONNECTIONS, "2x": 2 * BASE_CONNECTIONS}
-SECONDS = 5
+SECONDS = 4
 ROUNDS = 5
 
 
