@@ -112,7 +112,8 @@ def slos(answers: dict[str, Any]) -> list[dict[str, str]]:
     components = list(answers.get("components") or [])
     slug = answers.get("project_slug", "")
     seconds = int(answers.get("slo_latency_ms", 300)) / 1000
-    api = f'job="api",namespace="{slug}"'
+    # probes and scrapes are not users: their routes stay out of the API's SLIs
+    api = f'job="api",namespace="{slug}",route!~"/healthz|/readyz|/metrics"'
     records = []
     if "platform" in components:
         records += [
