@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from support.answers import matrix
+from support.node_project import installed_project
 from support.render import render, snapshot_template
 
 
@@ -27,3 +28,9 @@ def render_set(template_src: Path, tmp_path_factory: pytest.TempPathFactory):
         return cache[name]
 
     return _render
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default project with its Node workspaces installed (web and edge e2e tests)."""
+    return installed_project(tmp_path_factory)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from support.answers import matrix, with_component
 from support.files import parse
-from support.node_project import installed_project, record, run
+from support.node_project import record, run
 
 from hooks.context import environments
 
@@ -113,11 +113,6 @@ def test_make_targets_follow_the_contract(render_set):
 
 
 # --- e2e: the generated project's own checks ---------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return installed_project(tmp_path_factory)
 
 
 @pytest.mark.e2e

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import pytest
 import testinfra
-from support.node_project import node_env, require_node
+from support.node_project import node_env, require_node, run
 from support.render import ROOT, render, snapshot_template
 from support.tools import require
 
@@ -146,15 +146,6 @@ def record(**values: object) -> None:
         print(f"localenv metric {key} = {value}")
 
 
-def run(project: Path, *cmd: str, timeout: int = 900) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        list(cmd), cwd=project, env=node_env(), capture_output=True, text=True, timeout=timeout, check=False
-    )
-    output = f"{result.stdout[-5000:]}\n{result.stderr[-5000:]}"
-    assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{output}"
-    return result
-
-
 @pytest.fixture(scope="session")
 def host():
     return testinfra.get_host("local://")
@@ -174,7 +165,9 @@ def set_up(tmp_path_factory: pytest.TempPathFactory):
                 require_node()
             project = render(template, tmp_path_factory.mktemp(stack) / "project", STACKS[stack])
             started = time.monotonic()
-            run(project, "make", "setup")  # the copier task made the git repository the hooks need
+            run(
+                project, "make", "setup", timeout=900
+            )  # the copier task made the git repository the hooks need
             record(**{f"{stack}.setup_seconds": round(time.monotonic() - started, 1)})
             done[stack] = project
         return done[stack]

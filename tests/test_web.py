@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 from support.answers import COMPONENTS, HOSTILE, HOSTILE_MULTILINE, matrix, with_component
 from support.files import parse
-from support.node_project import built_site, installed_project, locked, node_env, record, run, shared_dir
+from support.node_project import built_site, locked, node_env, record, run, shared_dir
 from support.render import ROOT, project_files, render
 from support.tools import require
 
@@ -224,11 +224,6 @@ def test_unselected_web_or_edge_leaves_no_trace(name: str, render_set):
 
 
 # --- e2e: the generated project's own checks, then Lighthouse --------------------------------
-
-
-@pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return installed_project(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
